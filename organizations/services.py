@@ -1,0 +1,368 @@
+"""Writes to the roster, roles and accounts. Each service validates, writes inside one
+transaction and leaves an audit record when the change matters as evidence.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+
+from .models import Employee, Opd, Role, RoleAssignment, RosterImport, RosterImportStatus
+from .permissions import forget_roles
+from .roster import STATUS_CHANGED, STATUS_NEW, RosterPreview, roster_preview
+
+EDITOR_GROUP_NAME = "Editor Konten"
+
+
+class RosterRejected(Exception):
+    """The file has bad rows; nothing was written. `preview` lists every row and reason."""
+
+    def __init__(self, preview: RosterPreview):
+        super().__init__(_("Berkas ditolak: %(n)d baris salah.") % {"n": len(preview.error_rows)})
+        self.preview = preview
+
+
+@dataclass
+class RosterImportResult:
+    roster_import: RosterImport | None
+    preview: RosterPreview
+    dry_run: bool
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.preview.counts
+
+
+# --- Roster ----------------------------------------------------------------------------------
+
+
+def roster_upload_stage(*, filename: str, content: bytes, deactivate_missing: bool, acting_user) -> RosterImport:
+    """Keep an uploaded file for the confirm step. The caller has shown its preview."""
+    preview = roster_preview(filename=filename, content=content, deactivate_missing=deactivate_missing)
+    return RosterImport.objects.create(
+        filename=filename[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        deactivate_missing=deactivate_missing,
+        status=RosterImportStatus.REJECTED if preview.has_errors else RosterImportStatus.PREVIEWED,
+        counts=preview.counts,
+        uploaded_by=acting_user,
+    )
+
+
+def roster_import(
+    *,
+    filename: str,
+    content: bytes,
+    acting_user=None,
+    deactivate_missing: bool = False,
+    dry_run: bool = False,
+    source: str = "command",
+) -> RosterImportResult:
+    """Import a whole roster file, all or nothing.
+
+    Raises RosterFileError for an unreadable file and RosterRejected when any row is bad;
+    in both cases nothing is written. Idempotent by NIP (by email for staff without NIP).
+    """
+    preview = roster_preview(filename=filename, content=content, deactivate_missing=deactivate_missing)
+    if preview.has_errors:
+        raise RosterRejected(preview)
+    if dry_run:
+        return RosterImportResult(roster_import=None, preview=preview, dry_run=True)
+    with transaction.atomic():
+        record = RosterImport.objects.create(
+            filename=filename[:255],
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            deactivate_missing=deactivate_missing,
+            uploaded_by=acting_user,
+        )
+        _roster_apply(record=record, preview=preview, acting_user=acting_user, source=source)
+    return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
+
+
+def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImportResult:
+    """Apply a staged upload after HR confirmed its preview.
+
+    The file is checked again against the database as it is now; if it has become wrong
+    in the meantime (someone else imported), nothing is written.
+    """
+    with transaction.atomic():
+        record = RosterImport.objects.select_for_update().get(pk=roster_import_id)
+        if record.status != RosterImportStatus.PREVIEWED:
+            raise ValidationError(_("Impor ini sudah diproses atau ditolak; unggah ulang berkasnya."))
+        preview = roster_preview(
+            filename=record.filename, content=bytes(record.content), deactivate_missing=record.deactivate_missing
+        )
+        if preview.has_errors:
+            record.status = RosterImportStatus.REJECTED
+            record.counts = preview.counts
+            record.save(update_fields=["status", "counts"])
+            raise RosterRejected(preview)
+        _roster_apply(record=record, preview=preview, acting_user=acting_user, source="admin")
+    return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
+
+
+def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, source: str) -> None:
+    now = timezone.now()
+    new_rows = [row for row in preview.rows if row.status == STATUS_NEW]
+    changed_rows = [row for row in preview.rows if row.status == STATUS_CHANGED]
+
+    Employee.objects.bulk_create(
+        [
+            Employee(
+                nip=row.nip,
+                full_name=row.full_name,
+                email=row.email,
+                opd_id=row.opd_id,
+                position=row.position,
+                employment_type=row.employment_type,
+                active=True,
+            )
+            for row in new_rows
+        ],
+        batch_size=1000,
+    )
+    if changed_rows:
+        employees = Employee.objects.in_bulk([row.employee_id for row in changed_rows])
+        reactivated = []
+        for row in changed_rows:
+            employee = employees[row.employee_id]
+            if not employee.active:
+                reactivated.append(employee.pk)
+            employee.full_name = row.full_name
+            employee.email = row.email
+            employee.opd_id = row.opd_id
+            employee.position = row.position
+            employee.employment_type = row.employment_type
+            employee.active = True
+            employee.updated_at = now
+        Employee.objects.bulk_update(
+            employees.values(),
+            ["full_name", "email", "opd", "position", "employment_type", "active", "updated_at"],
+            batch_size=1000,
+        )
+        _sync_user_active(employee_ids=reactivated, active=True)
+
+    deactivated = [employee.pk for employee in preview.to_deactivate]
+    if deactivated:
+        Employee.objects.filter(pk__in=deactivated).update(active=False, updated_at=now)
+        _sync_user_active(employee_ids=deactivated, active=False)
+
+    counts = preview.counts
+    record.status = RosterImportStatus.APPLIED
+    record.applied_at = now
+    record.counts = counts
+    record.save(update_fields=["status", "applied_at", "counts"])
+    audit_record(
+        instance=record,
+        action="integritas.roster_import",
+        user=acting_user,
+        data={
+            "source": source,
+            "filename": record.filename,
+            "sha256": record.sha256,
+            "counts": counts,
+            "deactivated_nips": [e.nip or e.email for e in preview.to_deactivate],
+        },
+    )
+
+
+def _sync_user_active(*, employee_ids: list[int], active: bool) -> None:
+    """An inactive employee cannot log in; a staff role keeps its holder's login."""
+    if not employee_ids:
+        return
+    User = get_user_model()
+    users = User.objects.filter(employee__pk__in=employee_ids)
+    if not active:
+        users = users.exclude(role_assignments__isnull=False).exclude(is_superuser=True)
+    users.update(is_active=active)
+
+
+def employee_set_active(*, employee: Employee, active: bool, acting_user, reason: str = "") -> Employee:
+    with transaction.atomic():
+        employee = Employee.objects.select_for_update().get(pk=employee.pk)
+        if employee.active == active:
+            return employee
+        employee.active = active
+        employee.save(update_fields=["active", "updated_at"])
+        _sync_user_active(employee_ids=[employee.pk], active=active)
+        audit_record(
+            instance=employee,
+            action="integritas.employee_activate" if active else "integritas.employee_deactivate",
+            user=acting_user,
+            data={"nip": employee.nip, "opd": employee.opd.code, "reason": reason},
+        )
+    return employee
+
+
+def employee_save(*, employee: Employee, changed_fields: list[str], acting_user) -> Employee:
+    """Save an employee edited by HR in the admin. A change of `active` is audited and
+    follows through to the login, like a roster import."""
+    with transaction.atomic():
+        created = employee.pk is None
+        employee.full_clean()
+        employee.save()
+        if created:
+            audit_record(
+                instance=employee,
+                action="integritas.employee_create",
+                user=acting_user,
+                data={"nip": employee.nip, "opd": employee.opd.code},
+            )
+        elif "active" in changed_fields:
+            _sync_user_active(employee_ids=[employee.pk], active=employee.active)
+            audit_record(
+                instance=employee,
+                action="integritas.employee_activate" if employee.active else "integritas.employee_deactivate",
+                user=acting_user,
+                data={"nip": employee.nip, "opd": employee.opd.code, "source": "admin"},
+            )
+    return employee
+
+
+# --- Roles ----------------------------------------------------------------------------------------
+
+
+def role_assign(
+    *,
+    user,
+    role: str,
+    acting_user,
+    opds: list[Opd] | None = None,
+    valid_until=None,
+) -> RoleAssignment:
+    """Give `user` a staff role (or update it). Coordinators need OPDs; observers an expiry."""
+    opds = list(opds or [])
+    if role not in Role.values:
+        raise ValidationError(_("Peran tidak dikenal."))
+    if role == Role.COORDINATOR and not opds:
+        raise ValidationError({"opds": _("Koordinator OPD harus diberi minimal satu OPD.")})
+    if role != Role.COORDINATOR and opds:
+        raise ValidationError({"opds": _("Hanya Koordinator OPD yang diberi OPD.")})
+    if role == Role.OBSERVER:
+        if valid_until is None:
+            raise ValidationError({"valid_until": _("Akses Pengamat wajib punya tanggal berakhir.")})
+        if valid_until <= timezone.now():
+            raise ValidationError({"valid_until": _("Tanggal berakhir harus di masa depan.")})
+    if not user.is_active:
+        raise ValidationError(_("Akun ini tidak aktif."))
+
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.select_for_update().get_or_create(
+            user=user, role=role, defaults={"valid_until": valid_until, "granted_by": acting_user}
+        )
+        before = {
+            "opds": sorted(assignment.opds.values_list("code", flat=True)) if not created else [],
+            "valid_until": None if created else assignment.valid_until,
+        }
+        if not created:
+            assignment.valid_until = valid_until
+            assignment.granted_by = acting_user
+            assignment.save(update_fields=["valid_until", "granted_by"])
+        assignment.opds.set(opds)
+        if role == Role.EDITOR:
+            group, _created = Group.objects.get_or_create(name=EDITOR_GROUP_NAME)
+            user.groups.add(group)
+        audit_record(
+            instance=assignment,
+            action="integritas.role_assign" if created else "integritas.role_change",
+            user=acting_user,
+            data={
+                "user": user.email,
+                "role": role,
+                "opds": sorted(opd.code for opd in opds),
+                "valid_until": valid_until,
+                "before": before,
+            },
+        )
+    forget_roles(user)
+    return assignment
+
+
+def role_revoke(*, assignment: RoleAssignment, acting_user) -> None:
+    with transaction.atomic():
+        user = assignment.user
+        data = {
+            "user": user.email,
+            "role": assignment.role,
+            "opds": sorted(assignment.opds.values_list("code", flat=True)),
+        }
+        # The log entry points at the user: the assignment row is about to go.
+        audit_record(instance=user, action="integritas.role_revoke", user=acting_user, data=data)
+        if assignment.role == Role.EDITOR:
+            user.groups.remove(*Group.objects.filter(name=EDITOR_GROUP_NAME))
+        assignment.delete()
+    forget_roles(user)
+
+
+# --- Account activation from the roster -----------------------------------------------------------
+
+
+class ActivationRefused(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def employee_find_for_activation(*, nip: str, email: str) -> Employee:
+    """The active roster row matching both NIP and email, or ActivationRefused with a reason."""
+    qs = Employee.objects.select_related("user").filter(email__iexact=email)
+    employee = qs.filter(nip=nip).first() if nip else qs.filter(nip__isnull=True).first()
+    if employee is None:
+        raise ActivationRefused(
+            _(
+                "NIP dan email ini tidak cocok dengan data pegawai aktif. Periksa kembali, atau "
+                "minta BKPSDM/koordinator OPD Anda memperbarui data kepegawaian."
+            ),
+            code="no_match",
+        )
+    if not employee.active:
+        raise ActivationRefused(
+            _("Data kepegawaian Anda berstatus tidak aktif. Hubungi BKPSDM bila ini keliru."),
+            code="inactive",
+        )
+    if employee.user_id:
+        raise ActivationRefused(
+            _("Akun untuk pegawai ini sudah aktif. Silakan masuk, atau gunakan \"Lupa kata sandi\"."),
+            code="already_active",
+        )
+    return employee
+
+
+def account_activate(*, employee_id: int, email: str, password: str):
+    """Create the login of a roster employee whose email was just proven by the emailed link."""
+    User = get_user_model()
+    with transaction.atomic():
+        employee = Employee.objects.select_for_update().get(pk=employee_id)
+        if not employee.active or employee.user_id or employee.email.lower() != email.lower():
+            raise ActivationRefused(
+                _("Tautan aktivasi ini tidak berlaku lagi. Mulai aktivasi dari awal."), code="stale"
+            )
+        if User.objects.filter(email__iexact=email).exists():
+            raise ActivationRefused(
+                _("Email ini sudah dipakai akun lain. Hubungi BKPSDM."), code="email_taken"
+            )
+        username = employee.nip or f"pegawai-{employee.pk}"
+        user = User(username=username, email=email.lower(), first_name=employee.full_name[:150])
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        employee.user = user
+        employee.save(update_fields=["user", "updated_at"])
+        audit_record(
+            instance=employee,
+            action="integritas.account_activate",
+            user=user,
+            data={"nip": employee.nip, "opd": employee.opd.code},
+        )
+    return user
