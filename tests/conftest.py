@@ -1,0 +1,80 @@
+import datetime
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
+
+from organizations.models import Role
+from organizations.services import role_assign
+
+from .factories import EmployeeFactory, OpdFactory, UserFactory
+
+PASSWORD = "Rahasia-Uji-2026"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth's rate limits live in the cache: tests must not share counts
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def opd_a(db):
+    return OpdFactory(code="OPD-A", name="Dinas A")
+
+
+@pytest.fixture
+def opd_b(db):
+    return OpdFactory(code="OPD-B", name="Dinas B")
+
+
+@pytest.fixture
+def make_staff(db):
+    """Factory: a user holding `role` (with TOTP set up unless mfa=False)."""
+
+    def make(role: str, *, opds=(), mfa=True, valid_until=None, **user_kwargs):
+        user = UserFactory(**user_kwargs)
+        if role == Role.OBSERVER and valid_until is None:
+            valid_until = timezone.now() + datetime.timedelta(days=30)
+        role_assign(user=user, role=role, acting_user=None, opds=list(opds), valid_until=valid_until)
+        if mfa:
+            TOTP.activate(user, generate_totp_secret())
+        return user
+
+    return make
+
+
+@pytest.fixture
+def learner(db, opd_a):
+    user = UserFactory()
+    EmployeeFactory(user=user, opd=opd_a, email=user.email)
+    return user
+
+
+@pytest.fixture
+def hr(make_staff):
+    return make_staff(Role.HR)
+
+
+@pytest.fixture
+def auditor(make_staff):
+    return make_staff(Role.AUDITOR)
+
+
+@pytest.fixture
+def observer(make_staff):
+    return make_staff(Role.OBSERVER)
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff(Role.EDITOR)
+
+
+@pytest.fixture
+def coordinator_a(make_staff, opd_a):
+    return make_staff(Role.COORDINATOR, opds=[opd_a])
