@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
+from organizations.access import require_all_opd_reader
 
 
 class LoginRedirect(RedirectView):
@@ -21,6 +23,19 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/login/", LoginRedirect.as_view(), name="wagtail_login_redirect"),
     path("django-admin/login/", LoginRedirect.as_view(), name="django_admin_login_redirect"),
+    # Wagtail's front-end login (private pages) would bypass allauth too.
+    path("_util/login/", LoginRedirect.as_view(), name="wagtail_frontend_login_redirect"),
+    # The audit trail spans every OPD: only roles that see every OPD may read it.
+    path(
+        "admin/reports/site-history/",
+        require_all_opd_reader(LogEntriesView.as_view()),
+        name="integritas_site_history",
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        require_all_opd_reader(LogEntriesView.as_view(results_only=True)),
+        name="integritas_site_history_results",
+    ),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -17,7 +17,7 @@ from core.audit import audit_record
 
 from .models import Employee, Opd, Role, RoleAssignment, RosterImport, RosterImportStatus
 from .permissions import forget_roles
-from .roster import STATUS_CHANGED, STATUS_NEW, RosterPreview, roster_preview
+from .roster import STATUS_CHANGED, STATUS_NEW, RosterFileError, RosterPreview, roster_preview
 
 EDITOR_GROUP_NAME = "Editor Konten"
 
@@ -99,9 +99,14 @@ def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImport
         record = RosterImport.objects.select_for_update().get(pk=roster_import_id)
         if record.status != RosterImportStatus.PREVIEWED:
             raise ValidationError(_("Impor ini sudah diproses atau ditolak; unggah ulang berkasnya."))
-        preview = roster_preview(
-            filename=record.filename, content=bytes(record.content), deactivate_missing=record.deactivate_missing
-        )
+        try:
+            preview = roster_preview(
+                filename=record.filename, content=bytes(record.content), deactivate_missing=record.deactivate_missing
+            )
+        except RosterFileError as exc:
+            record.status = RosterImportStatus.REJECTED
+            record.save(update_fields=["status"])
+            raise ValidationError(exc.message) from exc
         if preview.has_errors:
             record.status = RosterImportStatus.REJECTED
             record.counts = preview.counts
@@ -270,8 +275,7 @@ def role_assign(
             assignment.save(update_fields=["valid_until", "granted_by"])
         assignment.opds.set(opds)
         if role == Role.EDITOR:
-            group, _created = Group.objects.get_or_create(name=EDITOR_GROUP_NAME)
-            user.groups.add(group)
+            user.groups.add(editor_group_ensure())
         audit_record(
             instance=assignment,
             action="integritas.role_assign" if created else "integritas.role_change",
@@ -286,6 +290,32 @@ def role_assign(
         )
     forget_roles(user)
     return assignment
+
+
+def editor_group_ensure() -> Group:
+    """The Wagtail group behind the editor role: pages, images and documents of the whole
+    site. Wagtail keeps those permissions per page tree and per collection, not per model."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    group, _created = Group.objects.get_or_create(name=EDITOR_GROUP_NAME)
+    root_page = Page.get_first_root_node()
+    if root_page is not None:
+        for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
+    root_collection = Collection.get_first_root_node()
+    if root_collection is not None:
+        for app_label, codenames in (
+            ("wagtailimages", ("add_image", "change_image", "choose_image")),
+            ("wagtaildocs", ("add_document", "change_document", "choose_document")),
+        ):
+            for codename in codenames:
+                permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+    return group
 
 
 def role_revoke(*, assignment: RoleAssignment, acting_user) -> None:

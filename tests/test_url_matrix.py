@@ -1,0 +1,221 @@
+"""Role × URL: every URL pattern of the project has an expected answer for every role.
+
+A new URL of ours that is missing from OURS fails `test_every_url_pattern_is_covered`.
+Third-party URL groups (Wagtail's own admin, Django admin, allauth, ...) are covered by a
+rule per prefix, with representative URLs checked per role in THIRD_PARTY_SAMPLES.
+
+Roles: anonymous, learner (on the roster, no staff role), coordinator of OPD A probing
+OPD B's objects, HR, auditor, observer, editor. 404 for objects that are not yours.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from organizations.models import Role, RoleAssignment, RosterImport
+
+from .factories import EmployeeFactory, UserFactory
+
+ROLES = ["anonymous", "learner", "coordinator", "hr", "auditor", "observer", "editor"]
+OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "elearning.")
+OUR_NAMESPACE_PREFIXES = ("organizations_",)
+
+LOGIN = "login"  # 302 to the allauth login page
+DENIED = "denied"  # Wagtail's "no permission": 302 away from the page, nothing shown
+R = "redirect"  # any other 302
+
+
+def row(anonymous, learner, coordinator, hr, auditor, observer, editor):
+    return dict(zip(ROLES, [anonymous, learner, coordinator, hr, auditor, observer, editor], strict=True))
+
+
+ALL_200 = row(200, 200, 200, 200, 200, 200, 200)
+ADMIN_READ_ROSTER = row(LOGIN, LOGIN, 200, 200, 200, 200, DENIED)
+ADMIN_HR_ONLY = row(LOGIN, LOGIN, DENIED, 200, DENIED, DENIED, DENIED)
+ADMIN_NOBODY = row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED)
+# An object of OPD B: the coordinator of OPD A gets 404, exactly as for a missing object.
+ADMIN_READ_B = row(LOGIN, LOGIN, 404, 200, 200, 200, 404)
+ADMIN_ROLES_READ = row(LOGIN, LOGIN, DENIED, 200, 200, DENIED, DENIED)
+
+# url name -> (path template, method, expected per role). {emp_b}, {opd_b}, {role}, {import} are filled in.
+OURS = {
+    "healthz": ("/healthz", "get", ALL_200),
+    "home": ("/", "get", ALL_200),
+    "wagtail_login_redirect": ("/admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    "django_admin_login_redirect": ("/django-admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    "wagtail_frontend_login_redirect": ("/_util/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    "integritas_site_history": ("/admin/reports/site-history/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
+    "integritas_site_history_results": (
+        "/admin/reports/site-history/results/",
+        "get",
+        row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED),
+    ),
+    "activation_request": ("/akun/aktivasi/", "get", row(200, R, R, R, R, R, R)),
+    "activation_sent": ("/akun/aktivasi/terkirim/", "get", ALL_200),
+    "activation_confirm": ("/akun/aktivasi/bukan-token/", "get", row(400, 400, 400, 400, 400, 400, 400)),
+    "organizations_roster_upload": ("/admin/impor-pegawai/", "get", ADMIN_HR_ONLY),
+    "organizations_roster_preview": ("/admin/impor-pegawai/{import}/", "get", ADMIN_HR_ONLY),
+    "organizations_roster_confirm": (
+        "/admin/impor-pegawai/{import}/konfirmasi/",
+        "post",
+        row(LOGIN, LOGIN, DENIED, R, DENIED, DENIED, DENIED),
+    ),
+    "organizations_employee:index": ("/admin/pegawai/", "get", ADMIN_READ_ROSTER),
+    "organizations_employee:index_results": ("/admin/pegawai/results/", "get", ADMIN_READ_ROSTER),
+    "organizations_employee:add": ("/admin/pegawai/new/", "get", ADMIN_HR_ONLY),
+    "organizations_employee:edit": ("/admin/pegawai/edit/{emp_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_employee:delete": ("/admin/pegawai/delete/{emp_b}/", "get", ADMIN_NOBODY),
+    "organizations_employee:history": ("/admin/pegawai/history/{emp_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_employee:history_results": ("/admin/pegawai/history-results/{emp_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_employee:usage": ("/admin/pegawai/usage/{emp_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_employee:inspect": ("/admin/pegawai/inspect/{emp_b}/", "get", ADMIN_READ_B),
+    "organizations_opd:index": ("/admin/opd/", "get", ADMIN_READ_ROSTER),
+    "organizations_opd:index_results": ("/admin/opd/results/", "get", ADMIN_READ_ROSTER),
+    "organizations_opd:add": ("/admin/opd/new/", "get", ADMIN_HR_ONLY),
+    "organizations_opd:edit": ("/admin/opd/edit/{opd_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_opd:delete": ("/admin/opd/delete/{opd_b}/", "get", ADMIN_NOBODY),
+    "organizations_opd:history": ("/admin/opd/history/{opd_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_opd:history_results": ("/admin/opd/history-results/{opd_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_opd:usage": ("/admin/opd/usage/{opd_b}/", "get", ADMIN_HR_ONLY),
+    "organizations_opd:inspect": ("/admin/opd/inspect/{opd_b}/", "get", ADMIN_READ_B),
+    "organizations_role:index": ("/admin/peran-staf/", "get", ADMIN_ROLES_READ),
+    "organizations_role:index_results": ("/admin/peran-staf/results/", "get", ADMIN_ROLES_READ),
+    "organizations_role:add": ("/admin/peran-staf/new/", "get", ADMIN_HR_ONLY),
+    "organizations_role:edit": ("/admin/peran-staf/edit/{role}/", "get", ADMIN_HR_ONLY),
+    "organizations_role:delete": ("/admin/peran-staf/delete/{role}/", "get", ADMIN_HR_ONLY),
+    "organizations_role:history": ("/admin/peran-staf/history/{role}/", "get", ADMIN_HR_ONLY),
+    "organizations_role:history_results": ("/admin/peran-staf/history-results/{role}/", "get", ADMIN_HR_ONLY),
+    "organizations_role:usage": ("/admin/peran-staf/usage/{role}/", "get", ADMIN_HR_ONLY),
+}
+
+# Prefixes of URL groups owned by libraries, each with sample URLs checked per role below.
+THIRD_PARTY_PREFIXES = {
+    "admin/": ("wagtail.", "django.views.generic.base"),
+    "django-admin/": ("django.contrib.admin", "django.contrib.contenttypes.views", "django.views.generic.base", "taggit.admin"),
+    "akun/": ("allauth.",),
+    "documents/": ("wagtail.documents",),
+    "i18n/": ("django.views.i18n",),
+    "": ("wagtail.views", "django.views.static"),
+}
+
+THIRD_PARTY_SAMPLES = {
+    "/admin/": row(LOGIN, LOGIN, 200, 200, 200, 200, 200),
+    "/admin/users/": row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED),
+    "/admin/images/": row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, 200),
+    "/django-admin/": row(R, R, R, R, R, R, R),
+    "/akun/login/": row(200, R, R, R, R, R, R),
+    "/akun/password/change/": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "/akun/2fa/": row(LOGIN, 200, 200, 200, 200, 200, 200),
+    "/documents/999/nothing.pdf": row(404, 404, 404, 404, 404, 404, 404),
+    "/halaman-yang-tidak-ada/": row(404, 404, 404, 404, 404, 404, 404),
+}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            callback = pattern.callback
+            module = getattr(callback, "view_class", callback).__module__
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
+            yield prefix + str(pattern.pattern), name, module
+
+
+def _is_ours(name, module):
+    return module.startswith(OUR_MODULE_PREFIXES) or name.startswith(OUR_NAMESPACE_PREFIXES)
+
+
+def test_every_url_pattern_is_covered():
+    uncovered = []
+    seen_routes = set()
+    for route, name, module in _walk(get_resolver().url_patterns):
+        if route in seen_routes:
+            continue  # shadowed by an earlier pattern of ours (the login redirects, the audit trail guard)
+        seen_routes.add(route)
+        if _is_ours(name, module):
+            if name not in OURS:
+                uncovered.append(f"{route} ({name or 'no name'}, {module})")
+            continue
+        prefix = max((p for p in THIRD_PARTY_PREFIXES if route.startswith(p)), key=len, default=None)
+        if prefix is None or not module.startswith(THIRD_PARTY_PREFIXES[prefix]):
+            uncovered.append(f"{route} ({name or 'no name'}, {module}) has no third-party rule")
+    assert not uncovered, "URLs without an expected answer per role:\n" + "\n".join(uncovered)
+
+
+def test_our_table_names_real_urls():
+    names = {name for _route, name, _module in _walk(get_resolver().url_patterns)}
+    assert set(OURS) <= names
+
+
+@pytest.fixture
+def world(db, opd_a, opd_b, make_staff):
+    learner = UserFactory()
+    EmployeeFactory(user=learner, opd=opd_a, email=learner.email)
+    users = {
+        "anonymous": None,
+        "learner": learner,
+        "coordinator": make_staff(Role.COORDINATOR, opds=[opd_a]),
+        "hr": make_staff(Role.HR),
+        "auditor": make_staff(Role.AUDITOR),
+        "observer": make_staff(Role.OBSERVER),
+        "editor": make_staff(Role.EDITOR),
+    }
+    emp_b = EmployeeFactory(opd=opd_b)
+    from .factories import make_nip
+
+    content = f"nip,nama,email,opd_kode,jabatan,jenis_pegawai\r\n{make_nip(sequence=444)},Uji,uji@example.test,OPD-A,,PNS\r\n"
+    roster_import = RosterImport.objects.create(filename="x.csv", content=content.encode(), sha256="0" * 64)
+    ids = {
+        "emp_b": emp_b.pk,
+        "opd_b": opd_b.pk,
+        "role": RoleAssignment.objects.get(user=users["coordinator"]).pk,
+        "import": roster_import.pk,
+    }
+    return users, ids
+
+
+def _outcome(response):
+    if response.status_code == 302:
+        location = response.url
+        if location.startswith("/akun/login/"):
+            return LOGIN
+        if location.startswith("/admin/") and response.request["PATH_INFO"].startswith("/admin/"):
+            return DENIED if location.rstrip("/") in ("/admin", "/admin/login") else R
+        return R
+    return response.status_code
+
+
+def _check(client, users, role, method, path, expected):
+    client.logout()
+    if users[role] is not None:
+        client.force_login(users[role])
+    response = getattr(client, method)(path)
+    outcome = _outcome(response)
+    # A DENIED answer leaks nothing: it is the same for a missing object and for a forbidden one.
+    return None if outcome == expected else f"{role:<12} {method.upper()} {path}: expected {expected}, got {outcome}"
+
+
+def test_role_url_matrix_for_our_urls(client, world):
+    users, ids = world
+    failures = []
+    for _name, (template, method, expected) in OURS.items():
+        path = template.format(**ids)
+        for role in ROLES:
+            failure = _check(client, users, role, method, path, expected[role])
+            if failure:
+                failures.append(failure)
+    assert not failures, "\n".join(failures)
+
+
+def test_role_url_matrix_for_third_party_samples(client, world):
+    users, _ids = world
+    failures = []
+    for path, expected in THIRD_PARTY_SAMPLES.items():
+        for role in ROLES:
+            failure = _check(client, users, role, "get", path, expected[role])
+            if failure:
+                failures.append(failure)
+    assert not failures, "\n".join(failures)
