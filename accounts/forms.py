@@ -1,6 +1,4 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
-from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +12,6 @@ class LoginForm(AllauthLoginForm):
         field.widget.attrs.update(
             {"placeholder": _("nama@banjarbarukota.go.id atau 18 digit NIP"), "autocomplete": "username"}
         )
+        password = self.fields["password"]
+        password.label = _("Kata sandi")
+        password.widget.attrs["placeholder"] = ""

@@ -11,15 +11,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
-from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.exports import SafeSpreadsheetExportMixin
 
-from .models import Employee, EmploymentType, Opd, OpdKind, Role, RoleAssignment, RosterImport
+from .models import Employee, EmploymentType, Opd, OpdKind, Role, RoleAssignment
 from .permissions import can_manage_roster, is_read_only
 from .roster import RosterFileError, roster_preview
 from .selectors import employees_visible_to, opds_visible_to, roster_imports_visible_to

@@ -12,7 +12,7 @@ class ActivationRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     email = forms.EmailField(
-        label=_("Email"),
+        label=_("Alamat email"),
         help_text=_("Email yang tercatat di data kepegawaian (BKPSDM)."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .nip import validate_nip
+from .nip import normalize_nip, validate_nip
 
 
 class OpdKind(models.TextChoices):
@@ -62,7 +63,8 @@ class Employee(models.Model):
     the denominator of every coverage figure: coverage counts active employees, not users.
     """
 
-    nip = models.CharField(
+    # NULL, not "", for staff without a NIP: the unique constraint then ignores them.
+    nip = models.CharField(  # noqa: DJ001
         _("NIP"),
         max_length=18,
         null=True,
@@ -117,6 +119,17 @@ class Employee(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.nip})" if self.nip else self.full_name
+
+    def clean(self):
+        self.nip = normalize_nip(self.nip) if self.nip else None
+        self.email = (self.email or "").strip().lower()
+        if self.employment_type in (EmploymentType.PNS, EmploymentType.PPPK) and not self.nip:
+            raise ValidationError({"nip": _("NIP wajib diisi untuk PNS dan PPPK.")})
+
+    def save(self, *args, **kwargs):
+        if not self.nip:
+            self.nip = None
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

@@ -63,6 +63,7 @@ class RosterFileError(Exception):
 class RosterRow:
     line: int
     nip: str | None = None
+    nip_input: str = ""
     full_name: str = ""
     email: str = ""
     opd_code: str = ""
@@ -294,6 +295,7 @@ def _clean_row(line: int, record: dict[str, str], opds_by_code: dict[str, Opd]) 
         row.employment_type = _EMPLOYMENT_ALIASES[raw_type]
 
     raw_nip = record.get("nip", "").strip()
+    row.nip_input = raw_nip
     if raw_nip:
         try:
             parse_nip(raw_nip)

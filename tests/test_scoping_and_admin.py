@@ -270,3 +270,26 @@ def test_only_hr_may_import(client, make_staff, opd_a, role):
     )
     assert response.status_code in (302, 403)
     assert not RosterImport.objects.exists()
+
+
+def test_hr_adds_a_non_asn_without_nip_in_the_admin(client, hr, opd_a):
+    client.force_login(hr)
+    response = client.post(
+        f"{EMPLOYEES_URL}new/",
+        {"nip": "", "full_name": "Sopir Kantor", "email": "Sopir@Example.test", "opd": opd_a.pk, "employment_type": "NON_ASN", "active": "on"},
+    )
+    assert response.status_code == 302
+    employee = Employee.objects.get(full_name="Sopir Kantor")
+    assert employee.nip is None and employee.email == "sopir@example.test"
+    assert ModelLogEntry.objects.filter(action="integritas.employee_create", user=hr).exists()
+
+
+def test_hr_cannot_add_a_pns_without_nip(client, hr, opd_a):
+    client.force_login(hr)
+    response = client.post(
+        f"{EMPLOYEES_URL}new/",
+        {"nip": "", "full_name": "PNS Tanpa NIP", "email": "p@example.test", "opd": opd_a.pk, "employment_type": "PNS", "active": "on"},
+    )
+    assert response.status_code == 200
+    assert "NIP wajib diisi" in response.content.decode()
+    assert not Employee.objects.filter(full_name="PNS Tanpa NIP").exists()

@@ -1,0 +1,122 @@
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from playwright.sync_api import expect
+
+from accounts.models import User
+from organizations.models import Employee, Role
+from organizations.services import role_assign
+
+from ..conftest import PASSWORD
+from ..factories import EmployeeFactory, OpdFactory, UserFactory, make_nip
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_learner_logs_in_with_nip(page):
+    opd = OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    nip = make_nip(sequence=123)
+    user = UserFactory(username=nip, email="siti@example.test", first_name="Siti Rahmawati")
+    EmployeeFactory(nip=nip, email=user.email, opd=opd, user=user)
+
+    page.goto("/")
+    page.get_by_role("main").get_by_role("link", name="Masuk").click()
+    page.get_by_label("Email atau NIP").fill(nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_text("Selamat datang, Siti Rahmawati.")).to_be_visible()
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+
+
+def test_activation_is_refused_for_a_nip_not_on_the_roster(page):
+    opd = OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    EmployeeFactory(nip=make_nip(sequence=1), email="ada@example.test", opd=opd)
+
+    page.goto("/akun/aktivasi/")
+    page.get_by_label("NIP").fill(make_nip(sequence=2))
+    page.get_by_label("Alamat email").fill("ada@example.test")
+    page.get_by_role("button", name="Kirim tautan aktivasi").click()
+    expect(page.get_by_role("alert")).to_contain_text("tidak cocok dengan data pegawai aktif")
+    assert User.objects.count() == 0
+
+
+def _totp_code(secret: str) -> str:
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_hr_logs_in_with_totp_previews_and_confirms_a_roster_import(page, tmp_path):
+    opd = OpdFactory(code="BKPSDM", name="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia")
+    OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    hr = UserFactory(email="hr@example.test", first_name="Rusdi Ansyari")
+    EmployeeFactory(email=hr.email, opd=opd, user=hr)
+    role_assign(user=hr, role=Role.HR, acting_user=None)
+    secret = generate_totp_secret()
+    TOTP.activate(hr, secret)
+    before = Employee.objects.count()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/")
+    page.get_by_label("Email atau NIP").fill("hr@example.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label(re.compile("Kode|Code", re.I)).fill(_totp_code(secret))
+    page.get_by_role("button", name=re.compile("Masuk|Sign In|Lanjut", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+    page.goto("/admin/impor-pegawai/")
+    roster = tmp_path / "pegawai.csv"
+    roster.write_text(
+        "nip;nama;email;opd_kode;jabatan;jenis_pegawai\r\n"
+        f"{make_nip(sequence=31)};Zulkarnaén Noor;zul@example.test;DINKES;Perawat;PNS\r\n"
+        f"{make_nip(sequence=32)};Rina Lestari;rina@example.test;DINKES;Bidan;PPPK\r\n",
+        encoding="utf-8-sig",
+    )
+    page.get_by_label("Berkas data pegawai (CSV atau XLSX)").set_input_files(str(roster))
+    page.get_by_role("button", name="Unggah dan pratinjau").click()
+
+    expect(page.locator("[data-count=new] strong")).to_have_text("2")
+    expect(page.locator("#roster-rows")).to_contain_text("Zulkarnaén Noor")
+    assert Employee.objects.count() == before  # nothing written before confirmation
+
+    page.get_by_role("button", name="Konfirmasi impor").click()
+    expect(page.get_by_text(re.compile(r"Impor selesai: 2 baru"))).to_be_visible()
+    assert Employee.objects.filter(opd__code="DINKES").count() == 2
+    assert Employee.objects.get(email="zul@example.test").full_name == "Zulkarnaén Noor"
+
+
+def test_hr_sees_every_bad_row_and_cannot_confirm(page, tmp_path, settings):
+    settings.STAFF_MFA_REQUIRED = False  # covered above; here the subject is the rejection
+    opd = OpdFactory(code="BKPSDM", name="BKPSDM")
+    hr = UserFactory(email="hr2@example.test")
+    EmployeeFactory(email=hr.email, opd=opd, user=hr)
+    role_assign(user=hr, role=Role.HR, acting_user=None)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/akun/login/?next=/admin/impor-pegawai/")
+    page.get_by_label("Email atau NIP").fill(hr.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    roster = tmp_path / "pegawai.csv"
+    roster.write_text(
+        "nip,nama,email,opd_kode,jabatan,jenis_pegawai\r\n"
+        "12345,Tanpa NIP Benar,a@example.test,BKPSDM,,PNS\r\n"
+        f"{make_nip(sequence=41)},,b@example.test,ANTAH,,HONORER\r\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("Berkas data pegawai (CSV atau XLSX)").set_input_files(str(roster))
+    page.get_by_role("button", name="Unggah dan pratinjau").click()
+    rows = page.locator("#roster-rows")
+    expect(rows).to_contain_text("NIP harus 18 digit")
+    expect(rows).to_contain_text("Kolom nama wajib diisi")
+    expect(rows).to_contain_text("Kode OPD \"ANTAH\" tidak dikenal")
+    expect(rows).to_contain_text("Jenis pegawai \"HONORER\" tidak dikenal")
+    expect(page.get_by_role("button", name="Konfirmasi impor")).to_have_count(0)
+    assert Employee.objects.count() == 1

@@ -1,0 +1,77 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from organizations.models import Employee, Opd, RoleAssignment
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] == "ok"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_answers_503_when_the_database_fails(client, db, monkeypatch):
+    class DownConnection:
+        vendor = "down"
+
+        def cursor(self):
+            raise RuntimeError("database is down")
+
+    monkeypatch.setattr("core.views.connection", DownConnection())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+
+
+def test_seed_demo_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG mati"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not Opd.objects.exists()
+
+
+def test_seed_demo_is_idempotent_and_gives_every_role_an_account(db, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    counts = (Opd.objects.count(), Employee.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (Opd.objects.count(), Employee.objects.count(), User.objects.count(), RoleAssignment.objects.count())
+    assert counts[0] == 62
+    assert 300 <= counts[1] <= 320
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == {"hr", "coordinator", "auditor", "editor", "observer"}
+    assert "Integritas-Demo-2026" in out.getvalue()
+    # every demo NIP is valid and every demo email fictional
+    for employee in Employee.objects.all():
+        employee.full_clean()
+        assert employee.email.endswith(".test")
+
+
+def test_seed_demo_with_force_runs_without_debug(db, settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert Opd.objects.filter(code="INSPEKTORAT").exists()
+
+
+def test_dates_read_in_indonesian(db):
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("id"):
+        rendered = Template('{{ d|date:"DATE_FORMAT" }}').render(Context({"d": datetime.date(2026, 11, 28)}))
+    assert rendered == "28 November 2026"
+    with translation.override("id"):
+        rendered = Template('{{ d|date:"DATE_FORMAT" }}').render(Context({"d": datetime.date(2026, 8, 17)}))
+    assert rendered == "17 Agustus 2026"
+
+
+def test_time_zone_is_wita(settings):
+    assert settings.TIME_ZONE == "Asia/Makassar"
+    assert settings.LANGUAGE_CODE == "id"
