@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The local demo skips the staff TOTP requirement unless you set it to 1 (production refuses 0).
-export INTEGRITAS_STAFF_MFA_REQUIRED ?= 0
+DEMO_MFA ?= $(or $(INTEGRITAS_STAFF_MFA_REQUIRED),0)
 
 .PHONY: install run test test-browser lint migrate clean
 
@@ -30,8 +30,9 @@ run: migrate
 	$(PY) manage.py seed_demo
 	@echo "Integritas: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
+	  export INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA); \
 	  $(PY) manage.py db_worker --queue-name '*' & \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	  INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -7,7 +7,6 @@ os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 os.environ.setdefault("CACHE_URL", "locmem://integritas-tests")
 os.environ.setdefault("TASK_BACKEND", "immediate")
 os.environ.setdefault("EMAIL_URL", "locmem://")
-os.environ.setdefault("INTEGRITAS_STAFF_MFA_REQUIRED", "1")
 
 from .base import *  # noqa: E402,F403
 
@@ -17,3 +16,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+STATIC_ROOT = None  # tests serve static files from the finders
+STAFF_MFA_REQUIRED = True  # the suite always runs with the production rule; tests relax it locally
