@@ -75,3 +75,16 @@ def test_dates_read_in_indonesian(db):
 def test_time_zone_is_wita(settings):
     assert settings.TIME_ZONE == "Asia/Makassar"
     assert settings.LANGUAGE_CODE == "id"
+
+
+def test_pages_are_indonesian_even_for_an_english_browser(client, db):
+    response = client.get("/akun/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "id"
+    assert "Kata sandi" in response.content.decode()
+
+
+def test_english_is_available_by_choice(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/akun/login/")
+    assert response["Content-Language"] == "en"
+    assert "Password" in response.content.decode()
