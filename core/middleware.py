@@ -17,9 +17,11 @@ class LanguageMiddleware:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in self.available:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override(), not activate(): the thread goes back to its language afterwards, so a
+        # worker thread never carries one user's language into the next request.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch = response.get("Vary", "")
         if "Cookie" not in patch:
