@@ -224,23 +224,21 @@ class RoleAssignmentSaveMixin:
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
 
-
-class RoleAssignmentCreateView(RoleAssignmentSaveMixin, generic.CreateView):
     def form_valid(self, form):
+        # The service re-checks what the form checked; a refusal goes back to the form.
         try:
             return super().form_valid(form)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
+
+
+class RoleAssignmentCreateView(RoleAssignmentSaveMixin, generic.CreateView):
+    pass
 
 
 class RoleAssignmentEditView(RoleAssignmentSaveMixin, generic.EditView):
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
+    pass
 
 
 class RoleAssignmentDeleteView(generic.DeleteView):

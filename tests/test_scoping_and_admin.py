@@ -293,3 +293,31 @@ def test_hr_cannot_add_a_pns_without_nip(client, hr, opd_a):
     assert response.status_code == 200
     assert "NIP wajib diisi" in response.content.decode()
     assert not Employee.objects.filter(full_name="PNS Tanpa NIP").exists()
+
+
+def test_hr_grants_a_coordinator_role_in_the_admin_and_it_is_audited(client, hr, opd_a):
+    from organizations.models import RoleAssignment
+
+    target = UserFactory()
+    client.force_login(hr)
+    response = client.post("/admin/peran-staf/new/", {"user": target.pk, "role": "coordinator"})
+    assert response.status_code == 200 and "minimal satu OPD" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    response = client.post("/admin/peran-staf/new/", {"user": target.pk, "role": "coordinator", "opds": [opd_a.pk]})
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(user=target)
+    assert list(assignment.opds.all()) == [opd_a]
+    assert ModelLogEntry.objects.filter(action="integritas.role_assign", user=hr).exists()
+    client.post(f"/admin/peran-staf/delete/{assignment.pk}/")
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    assert ModelLogEntry.objects.filter(action="integritas.role_revoke", user=hr).exists()
+
+
+def test_observer_role_without_expiry_is_refused_in_the_admin(client, hr):
+    from organizations.models import RoleAssignment
+
+    target = UserFactory()
+    client.force_login(hr)
+    response = client.post("/admin/peran-staf/new/", {"user": target.pk, "role": "observer"})
+    assert response.status_code == 200 and "wajib punya tanggal berakhir" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=target).exists()
