@@ -1,9 +1,5 @@
 """Spreadsheet exports that a spreadsheet program opens safely (DESIGN.md invariant 7)."""
 
-from functools import partial
-
-from django.utils.encoding import force_str
-
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
@@ -18,10 +14,6 @@ def spreadsheet_safe(value):
     return value
 
 
-def _safe_text(value):
-    return spreadsheet_safe(force_str(value, strings_only=True))
-
-
 class SafeSpreadsheetExportMixin:
     """For Wagtail index views with `list_export`: every exported cell goes through
     `spreadsheet_safe`, in CSV and XLSX alike (Wagtail itself protects only XLSX)."""
@@ -29,7 +21,7 @@ class SafeSpreadsheetExportMixin:
     def get_preprocess_function(self, field, value, export_format):
         inner = super().get_preprocess_function(field, value, export_format)
 
-        def preprocess(v, _inner=inner):
-            return spreadsheet_safe(_inner(v) if _inner else v)
+        def preprocess(v):
+            return spreadsheet_safe(inner(v) if inner else v)
 
-        return partial(preprocess)
+        return preprocess
