@@ -120,3 +120,26 @@ def test_hr_sees_every_bad_row_and_cannot_confirm(page, tmp_path, settings):
     expect(rows).to_contain_text("Jenis pegawai \"HONORER\" tidak dikenal")
     expect(page.get_by_role("button", name="Konfirmasi impor")).to_have_count(0)
     assert Employee.objects.count() == 1
+
+
+def test_employee_on_the_roster_activates_an_account_and_is_logged_in(page):
+    from django.core import mail
+
+    opd = OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    nip = make_nip(sequence=61)
+    EmployeeFactory(nip=nip, email="rina@example.test", opd=opd, full_name="Rina Lestari")
+
+    page.goto("/akun/aktivasi/")
+    page.get_by_label("NIP").fill(nip)
+    page.get_by_label("Alamat email").fill("rina@example.test")
+    page.get_by_role("button", name="Kirim tautan aktivasi").click()
+    expect(page.get_by_role("heading", name="Periksa email Anda")).to_be_visible()
+
+    link = re.search(r"/akun/aktivasi/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    expect(page.get_by_text("Rina Lestari")).to_be_visible()
+    page.get_by_label("Kata sandi baru").fill("Kata-Sandi-Baru-2026")
+    page.get_by_label("Ulangi kata sandi").fill("Kata-Sandi-Baru-2026")
+    page.get_by_role("button", name="Aktifkan akun").click()
+    expect(page.get_by_text("Akun Anda aktif. Selamat datang, Rina Lestari!")).to_be_visible()
+    assert Employee.objects.get(nip=nip).user.username == nip
