@@ -1,6 +1,5 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -20,8 +19,3 @@ def healthz(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": database, "vendor": connection.vendor})
-
-
-@require_safe
-def home(request):
-    return render(request, "core/home.html")

@@ -42,7 +42,7 @@ urlpatterns = [
     path("akun/", include("organizations.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", core_views.home, name="home"),
+    path("", include("courses.urls")),
 ]
 
 if settings.DEBUG:

@@ -293,15 +293,18 @@ def role_assign(
 
 
 def editor_group_ensure() -> Group:
-    """The Wagtail group behind the editor role: pages, images and documents of the whole
-    site. Wagtail keeps those permissions per page tree and per collection, not per model."""
+    """The Wagtail group behind the editor role: write pages, images and documents of the
+    whole site; publishing goes through review (see courses.setup). Wagtail keeps those
+    permissions per page tree and per collection, not per model."""
     from django.contrib.auth.models import Permission
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
     group, _created = Group.objects.get_or_create(name=EDITOR_GROUP_NAME)
     root_page = Page.get_first_root_node()
     if root_page is not None:
-        for codename in ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"):
+        # No publish permission: editors submit pages to the review workflow, reviewers publish.
+        GroupPagePermission.objects.filter(group=group, permission__codename="publish_page").delete()
+        for codename in ("add_page", "change_page", "lock_page", "unlock_page"):
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
     root_collection = Collection.get_first_root_node()

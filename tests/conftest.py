@@ -78,3 +78,45 @@ def editor(make_staff):
 @pytest.fixture
 def coordinator_a(make_staff, opd_a):
     return make_staff(Role.COORDINATOR, opds=[opd_a])
+
+
+@pytest.fixture
+def make_course(db):
+    """Factory: a published course with `lessons` published lessons under the catalogue page.
+
+    Returns the CoursePage; its lessons are `course.test_lessons` in order.
+    """
+    from courses.models import CourseIndexPage, CoursePage, LessonPage
+
+    counter = iter(range(1, 10_000))
+
+    def make(*, lessons=3, mandatory=True, opds=(), title=None, **fields):
+        index = CourseIndexPage.objects.first()
+        number = next(counter)
+        course = index.add_child(
+            instance=CoursePage(
+                title=title or f"Kursus Uji {number}",
+                slug=f"kursus-uji-{number}-{CoursePage.objects.count()}",
+                summary="Ringkasan kursus uji.",
+                jp_hours=fields.pop("jp_hours", 2),
+                mandatory=mandatory,
+                **fields,
+            )
+        )
+        if opds:
+            course.audience_opds.set(opds)
+            course.save()
+        course.test_lessons = [
+            course.add_child(
+                instance=LessonPage(
+                    title=f"Pelajaran {i}",
+                    slug=f"pelajaran-{i}",
+                    estimated_minutes=5,
+                    body=[("paragraph", f"<p>Isi pelajaran {i} tentang parsel lebaran.</p>")],
+                )
+            )
+            for i in range(1, lessons + 1)
+        ]
+        return course
+
+    return make

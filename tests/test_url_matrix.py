@@ -16,7 +16,7 @@ from organizations.models import Role, RoleAssignment, RosterImport
 from .factories import EmployeeFactory, UserFactory
 
 ROLES = ["anonymous", "learner", "coordinator", "hr", "auditor", "observer", "editor"]
-OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "elearning.")
+OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "elearning.")
 OUR_NAMESPACE_PREFIXES = ("organizations_",)
 
 LOGIN = "login"  # 302 to the allauth login page
@@ -35,11 +35,12 @@ ADMIN_NOBODY = row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED)
 # An object of OPD B: the coordinator of OPD A gets 404, exactly as for a missing object.
 ADMIN_READ_B = row(LOGIN, LOGIN, 404, 200, 200, 200, 404)
 ADMIN_ROLES_READ = row(LOGIN, LOGIN, DENIED, 200, 200, DENIED, DENIED)
+LOGGED_IN_200 = row(LOGIN, 200, 200, 200, 200, 200, 200)
+LOGGED_IN_R = row(LOGIN, R, R, R, R, R, R)
 
 # url name -> (path template, method, expected per role). {emp_b}, {opd_b}, {role}, {import} are filled in.
 OURS = {
     "healthz": ("/healthz", "get", ALL_200),
-    "home": ("/", "get", ALL_200),
     "wagtail_login_redirect": ("/admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "django_admin_login_redirect": ("/django-admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "wagtail_frontend_login_redirect": ("/_util/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
@@ -85,6 +86,25 @@ OURS = {
     "organizations_role:history": ("/admin/peran-staf/history/{role}/", "get", ADMIN_HR_ONLY),
     "organizations_role:history_results": ("/admin/peran-staf/history-results/{role}/", "get", ADMIN_HR_ONLY),
     "organizations_role:usage": ("/admin/peran-staf/usage/{role}/", "get", ADMIN_HR_ONLY),
+    # learning: staff accounts in this table have no roster row, so they get the empty states
+    "my_learning": ("/belajar/", "get", LOGGED_IN_200),
+    "search": ("/cari/?q=uji", "get", LOGGED_IN_200),
+    "course_enroll": ("/belajar/kursus/{course_optional}/daftar/", "post", LOGGED_IN_R),
+    "course_continue": ("/belajar/kursus/{course_a}/lanjutkan/", "get", LOGGED_IN_R),
+    # a lesson of OPD B's course: refused with a message, nothing recorded
+    "lesson_complete": ("/belajar/pelajaran/{lesson_b}/selesai/", "post", LOGGED_IN_R),
+    "courses_assign": ("/admin/tugaskan-kursus/", "get", ADMIN_HR_ONLY),
+}
+
+# Wagtail pages (served by the catch-all): the catalogue is public, courses need a login,
+# lessons need a roster row in the course audience (403 with an explanation otherwise).
+PAGE_SAMPLES = {
+    "/": ALL_200,
+    "/kursus/": ALL_200,
+    "{course_a_url}": LOGGED_IN_200,
+    "{lesson_a_url}": row(LOGIN, 200, 403, 403, 403, 403, 403),
+    "{lesson_b_url}": row(LOGIN, 403, 403, 403, 403, 403, 403),
+    "{course_a_url}tidak-ada/": row(404, 404, 404, 404, 404, 404, 404),
 }
 
 # Prefixes of URL groups owned by libraries, each with sample URLs checked per role below.
@@ -151,7 +171,7 @@ def test_our_table_names_real_urls():
 
 
 @pytest.fixture
-def world(db, opd_a, opd_b, make_staff):
+def world(db, opd_a, opd_b, make_staff, make_course):
     learner = UserFactory()
     EmployeeFactory(user=learner, opd=opd_a, email=learner.email)
     users = {
@@ -168,7 +188,16 @@ def world(db, opd_a, opd_b, make_staff):
 
     content = f"nip,nama,email,opd_kode,jabatan,jenis_pegawai\r\n{make_nip(sequence=444)},Uji,uji@example.test,OPD-A,,PNS\r\n"
     roster_import = RosterImport.objects.create(filename="x.csv", content=content.encode(), sha256="0" * 64)
+    course_a = make_course(lessons=2)
+    course_b = make_course(lessons=1, opds=[opd_b])
+    course_optional = make_course(lessons=1, mandatory=False)
     ids = {
+        "course_a": course_a.pk,
+        "course_optional": course_optional.pk,
+        "lesson_b": course_b.test_lessons[0].pk,
+        "course_a_url": course_a.url,
+        "lesson_a_url": course_a.test_lessons[0].url,
+        "lesson_b_url": course_b.test_lessons[0].url,
         "emp_b": emp_b.pk,
         "opd_b": opd_b.pk,
         "role": RoleAssignment.objects.get(user=users["coordinator"]).pk,
@@ -219,3 +248,18 @@ def test_role_url_matrix_for_third_party_samples(client, world):
             if failure:
                 failures.append(failure)
     assert not failures, "\n".join(failures)
+
+
+def test_role_url_matrix_for_wagtail_pages(client, world):
+    users, ids = world
+    failures = []
+    for template, expected in PAGE_SAMPLES.items():
+        path = template.format(**ids)
+        for role in ROLES:
+            failure = _check(client, users, role, "get", path, expected[role])
+            if failure:
+                failures.append(failure)
+    assert not failures, "\n".join(failures)
+    from courses.models import LessonProgress
+
+    assert not LessonProgress.objects.exists()

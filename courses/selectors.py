@@ -1,0 +1,290 @@
+"""Reads for the learner's side: catalogue, outline and progress, "Pembelajaran Saya".
+
+Every function here issues a fixed number of queries whatever the number of lessons or
+courses (tests pin them); per-course figures are computed from one query each, in Python.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+
+from organizations.selectors import employee_for_user
+
+from .models import CoursePage, Enrollment, EnrollmentStatus, LessonPage, LessonProgress
+
+JP_YEARLY_TARGET = 20  # PP 11/2017 Pasal 203 ayat (4) jo. PP 17/2020: at least 20 JP a year
+COVER_RENDITION = "fill-640x360"
+
+
+@dataclass(frozen=True)
+class LearningProblem:
+    """Why an employee may not learn (or not record progress in) a course."""
+
+    code: str
+    message: str
+
+
+def learning_problem(*, employee, course: CoursePage, for_write: bool = False, today=None) -> LearningProblem | None:
+    """None when `employee` may read the course's lessons (and, with `for_write`, record
+    progress now); otherwise the reason, in words for the learner."""
+    today = today or timezone.localdate()
+    if employee is None:
+        return LearningProblem(
+            "no_employee",
+            _(
+                "Akun Anda tidak terhubung dengan data pegawai, sehingga tidak dapat mengikuti kursus. "
+                "Hubungi BKPSDM bila Anda pegawai Pemerintah Kota Banjarbaru."
+            ),
+        )
+    if not employee.active:
+        return LearningProblem(
+            "inactive",
+            _(
+                "Data pegawai Anda berstatus tidak aktif. Bila ini keliru, minta BKPSDM atau "
+                "koordinator OPD Anda memperbarui data kepegawaian."
+            ),
+        )
+    if not course.audience_includes(employee):
+        return LearningProblem(
+            "not_in_audience",
+            _(
+                "Kursus ini ditujukan untuk pegawai lain (OPD atau jenis pegawai tertentu), sehingga "
+                "pelajarannya tidak dapat Anda buka. Lihat kursus lain di katalog."
+            ),
+        )
+    if not course.has_opened(today):
+        return LearningProblem(
+            "not_open",
+            _("Kursus ini baru dibuka pada %(date)s.") % {"date": _date(course.opens_on)},
+        )
+    if for_write and course.has_closed(today):
+        return LearningProblem(
+            "closed",
+            _("Kursus ini sudah ditutup pada %(date)s. Kemajuan tidak dapat dicatat lagi.")
+            % {"date": _date(course.closes_on)},
+        )
+    return None
+
+
+def _date(value: datetime.date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(value, "DATE_FORMAT")
+
+
+def with_audience(courses: list[CoursePage]) -> list[CoursePage]:
+    """Load the audience OPDs of many courses in one query (instead of one per course)."""
+    through = CoursePage.audience_opds.through
+    by_course: dict[int, set[int]] = defaultdict(set)
+    rows = through.objects.filter(coursepage_id__in=[c.pk for c in courses]).values_list("coursepage_id", "opd_id")
+    for course_id, opd_id in rows:
+        by_course[course_id].add(opd_id)
+    for course in courses:
+        course.__dict__["audience_opd_ids"] = frozenset(by_course.get(course.pk, ()))
+    return courses
+
+
+def live_courses():
+    image_qs = get_image_model().objects.prefetch_renditions(COVER_RENDITION)
+    return (
+        CoursePage.objects.live()
+        .prefetch_related(Prefetch("cover_image", queryset=image_qs))
+        .order_by("-mandatory", "title")
+    )
+
+
+def lesson_ids_by_course(courses: list[CoursePage]) -> dict[int, list[int]]:
+    """Live lesson ids of each course, in page order, from one query."""
+    if not courses:
+        return {}
+    by_path = {course.path: course.pk for course in courses}
+    depths = {course.depth + 1 for course in courses}
+    result: dict[int, list[int]] = {course.pk: [] for course in courses}
+    rows = (
+        LessonPage.objects.live()
+        .filter(depth__in=depths)
+        .order_by("path")
+        .values_list("pk", "path")
+    )
+    steplen = LessonPage.steplen
+    for pk, path in rows:
+        course_id = by_path.get(path[:-steplen])
+        if course_id is not None:
+            result[course_id].append(pk)
+    return result
+
+
+@dataclass
+class CourseCard:
+    course: CoursePage
+    enrollment: Enrollment | None
+    in_audience: bool
+    lesson_count: int
+    done_count: int
+
+    @property
+    def percent(self) -> int:
+        if self.enrollment is not None and self.enrollment.is_completed:
+            return 100
+        return round(100 * self.done_count / self.lesson_count) if self.lesson_count else 0
+
+
+def catalogue_for(user) -> list[CourseCard]:
+    """Every published course, with the user's enrollment and progress where they have one."""
+    courses = with_audience(list(live_courses()))
+    employee = employee_for_user(user) if user.is_authenticated else None
+    enrollments: dict[int, Enrollment] = {}
+    done: dict[int, set[int]] = defaultdict(set)
+    if employee is not None:
+        enrollments = {e.course_id: e for e in Enrollment.objects.filter(employee=employee)}
+        for enrollment_id, lesson_id in LessonProgress.objects.filter(enrollment__employee=employee).values_list(
+            "enrollment_id", "lesson_id"
+        ):
+            done[enrollment_id].add(lesson_id)
+    lessons = lesson_ids_by_course(courses)
+    cards = []
+    for course in courses:
+        enrollment = enrollments.get(course.pk)
+        lesson_ids = lessons.get(course.pk, [])
+        done_ids = done.get(enrollment.pk, set()) if enrollment else set()
+        cards.append(
+            CourseCard(
+                course=course,
+                enrollment=enrollment,
+                in_audience=course.audience_includes(employee),
+                lesson_count=len(lesson_ids),
+                done_count=len(done_ids.intersection(lesson_ids)),
+            )
+        )
+    return cards
+
+
+@dataclass
+class Outline:
+    """A course's published lessons and what the learner has done of them."""
+
+    lessons: list[LessonPage]
+    done_ids: set[int] = field(default_factory=set)
+    completed: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.done_ids)
+
+    @property
+    def percent(self) -> int:
+        if self.completed:
+            return 100
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+    @property
+    def first_unfinished(self) -> LessonPage | None:
+        return next((lesson for lesson in self.lessons if lesson.pk not in self.done_ids), None)
+
+    def neighbours(self, lesson: LessonPage) -> tuple[LessonPage | None, LessonPage | None]:
+        ids = [item.pk for item in self.lessons]
+        if lesson.pk not in ids:
+            return None, None
+        index = ids.index(lesson.pk)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(ids) else None
+        return previous, following
+
+    def position(self, lesson: LessonPage) -> int:
+        ids = [item.pk for item in self.lessons]
+        return ids.index(lesson.pk) + 1 if lesson.pk in ids else 0
+
+
+def course_outline(*, course: CoursePage, enrollment: Enrollment | None) -> Outline:
+    lessons = list(LessonPage.objects.live().child_of(course).only("id", "title", "url_path", "path", "depth", "estimated_minutes", "slug"))
+    outline = Outline(lessons=lessons, completed=bool(enrollment and enrollment.is_completed))
+    if enrollment is not None:
+        outline.done_ids = set(
+            LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True)
+        )
+    return outline
+
+
+def enrollment_for(*, employee, course: CoursePage) -> Enrollment | None:
+    if employee is None:
+        return None
+    return Enrollment.objects.filter(employee=employee, course=course).first()
+
+
+@dataclass
+class LearningOverview:
+    employee: object
+    cards: list[CourseCard]
+    available: list[CourseCard]
+    jp_this_year: int
+    jp_target: int
+    year: int
+
+    @property
+    def jp_percent(self) -> int:
+        return min(100, round(100 * self.jp_this_year / self.jp_target)) if self.jp_target else 100
+
+    @property
+    def counts(self) -> dict[str, int]:
+        result = {status: 0 for status in EnrollmentStatus.values}
+        for card in self.cards:
+            result[card.enrollment.status] += 1
+        return result
+
+
+def learning_overview(*, user) -> LearningOverview | None:
+    """What "Pembelajaran Saya" shows: the learner's courses, the optional courses they may
+    still join, and JP earned this calendar year (WITA)."""
+    employee = employee_for_user(user)
+    if employee is None:
+        return None
+    cards = catalogue_for(user)
+    mine = [card for card in cards if card.enrollment is not None]
+    status_order = {EnrollmentStatus.IN_PROGRESS: 0, EnrollmentStatus.NOT_STARTED: 1, EnrollmentStatus.COMPLETED: 2}
+    mine.sort(key=lambda card: (status_order[card.enrollment.status], card.course.closes_on or datetime.date.max))
+    available = [
+        card for card in cards if card.enrollment is None and card.in_audience and not card.course.has_closed()
+    ]
+    year = timezone.localdate().year
+    jp = sum(
+        card.course.jp_hours
+        for card in mine
+        if card.enrollment.is_completed and timezone.localtime(card.enrollment.completed_at).year == year
+    )
+    return LearningOverview(
+        employee=employee, cards=mine, available=available, jp_this_year=jp, jp_target=JP_YEARLY_TARGET, year=year
+    )
+
+
+def access_live_lesson(pk) -> LessonPage:
+    """A published lesson whose course is published, or 404."""
+    try:
+        lesson = LessonPage.objects.live().get(pk=pk)
+    except (LessonPage.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return lesson
+
+
+def access_live_course(pk) -> CoursePage:
+    try:
+        return CoursePage.objects.live().get(pk=pk)
+    except (CoursePage.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def course_of_lesson(lesson: LessonPage) -> CoursePage:
+    """The lesson's course; 404 when the course itself is not published."""
+    course = CoursePage.objects.live().filter(path=lesson.path[: -lesson.steplen]).first()
+    if course is None:
+        raise Http404
+    return course
