@@ -7,6 +7,23 @@ class CoursesConfig(AppConfig):
     verbose_name = "Kursus"
 
     def ready(self):
+        from django.db.models.signals import post_delete
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .selectors import content_changed
         from .setup import on_post_migrate
 
-        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="courses_site_structure")
+        post_migrate.connect(on_post_migrate, dispatch_uid="courses_site_structure")
+        # Cached course outlines follow every change to the published page tree.
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(content_changed, dispatch_uid=f"courses_content_changed_{id(signal)}")
+        post_delete.connect(_page_deleted, dispatch_uid="courses_content_deleted")
+
+
+def _page_deleted(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        from .selectors import content_changed
+
+        content_changed()

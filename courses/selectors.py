@@ -5,9 +5,11 @@ courses (tests pin them); per-course figures are computed from one query each, i
 """
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -205,8 +207,59 @@ class Outline:
         return ids.index(lesson.pk) + 1 if lesson.pk in ids else 0
 
 
-def course_outline(*, course: CoursePage, enrollment: Enrollment | None) -> Outline:
-    lessons = list(LessonPage.objects.live().child_of(course).only("id", "title", "url_path", "path", "depth", "estimated_minutes", "slug"))
+# --- course structure cache ---------------------------------------------------------------------
+# A course and its published lessons change only when an editor publishes, unpublishes, moves
+# or deletes a page; every lesson view needs them. They are cached under a content version
+# that those events bump (see apps.py), so no view ever sees a stale outline.
+
+CONTENT_VERSION_KEY = "courses:content-version"
+STRUCTURE_TIMEOUT = 60 * 60
+
+
+def content_version() -> int:
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(CONTENT_VERSION_KEY, version, None)
+        version = cache.get(CONTENT_VERSION_KEY, version)
+    return version
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: a page was published, unpublished, moved or deleted."""
+    cache.set(CONTENT_VERSION_KEY, time.time_ns(), None)
+
+
+@dataclass
+class CourseStructure:
+    course: CoursePage
+    lessons: list[LessonPage]
+
+
+def course_structure(course_path: str) -> CourseStructure | None:
+    """The published course at `course_path` (audience loaded) and its published lessons,
+    in order; None when the course is not published."""
+    key = f"courses:structure:{content_version()}:{course_path}"
+    structure = cache.get(key)
+    if structure is None:
+        course = CoursePage.objects.live().filter(path=course_path).first()
+        if course is None:
+            return None
+        with_audience([course])
+        lessons = list(
+            LessonPage.objects.live()
+            .child_of(course)
+            .only("id", "title", "url_path", "path", "depth", "estimated_minutes", "slug", "live")
+        )
+        structure = CourseStructure(course=course, lessons=lessons)
+        cache.set(key, structure, STRUCTURE_TIMEOUT)
+    return structure
+
+
+def course_outline(*, course: CoursePage, enrollment: Enrollment | None, lessons: list[LessonPage] | None = None) -> Outline:
+    if lessons is None:
+        structure = course_structure(course.path)
+        lessons = structure.lessons if structure is not None else []
     outline = Outline(lessons=lessons, completed=bool(enrollment and enrollment.is_completed))
     if enrollment is not None:
         outline.done_ids = set(
@@ -219,6 +272,16 @@ def enrollment_for(*, employee, course: CoursePage) -> Enrollment | None:
     if employee is None:
         return None
     return Enrollment.objects.filter(employee=employee, course=course).first()
+
+
+def learner_state(*, user, course: CoursePage):
+    """(employee, enrollment) of `user` for `course`: one query once enrolled."""
+    if not user.is_authenticated:
+        return None, None
+    enrollment = Enrollment.objects.select_related("employee").filter(employee__user=user, course=course).first()
+    if enrollment is not None:
+        return enrollment.employee, enrollment
+    return employee_for_user(user), None
 
 
 @dataclass
@@ -283,8 +346,8 @@ def access_live_course(pk) -> CoursePage:
 
 
 def course_of_lesson(lesson: LessonPage) -> CoursePage:
-    """The lesson's course; 404 when the course itself is not published."""
-    course = CoursePage.objects.live().filter(path=lesson.path[: -lesson.steplen]).first()
-    if course is None:
+    """The lesson's course (audience loaded); 404 when the course itself is not published."""
+    structure = course_structure(lesson.path[: -lesson.steplen])
+    if structure is None:
         raise Http404
-    return course
+    return structure.course

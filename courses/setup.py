@@ -1,5 +1,5 @@
 """The site's fixed structure, made to exist after every `migrate` (and after the test
-runner flushes the database): the page tree root, the HomePage as the default site's root,
+runner flushes the database): the default locale, the page tree root, the HomePage as the default site's root,
 the course catalogue page, and the review workflow for course content.
 
 It runs on `post_migrate` like Django's own permissions and content types, with the real
@@ -7,6 +7,7 @@ models, so it never drifts from them the way a data migration written today woul
 Every step is idempotent.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -21,11 +22,14 @@ INDEX_SLUG = "kursus"
 
 
 def site_structure_ensure():
-    from wagtail.models import Collection, Page, Site
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page, Site
 
     from .models import CourseIndexPage, HomePage
 
     with transaction.atomic():
+        if not Locale.objects.exists():
+            Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node()
         if root is None:
             root = Page.add_root(
@@ -98,8 +102,14 @@ def review_workflow_ensure(home):
 
 
 def on_post_migrate(sender, **kwargs):
+    from django.apps import apps
     from django.db import connection
 
+    # Wait for the last app's post_migrate: Wagtail's locale and every app's permissions
+    # (created by django.contrib.auth's own post_migrate handler) must exist first.
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label != last.label:
+        return
     # Before Wagtail's own tables exist (a partial migrate), there is nothing to set up.
     if "wagtailcore_page" not in connection.introspection.table_names():
         return

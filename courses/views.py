@@ -19,7 +19,9 @@ from .selectors import (
     access_live_lesson,
     course_of_lesson,
     course_outline,
+    course_structure,
     enrollment_for,
+    learner_state,
     learning_overview,
     learning_problem,
     with_audience,
@@ -32,10 +34,13 @@ SEARCH_PAGE_SIZE = 10
 def serve_course(request, course: CoursePage, preview: bool = False):
     if not request.user.is_authenticated and not preview:
         return redirect_to_login(request.get_full_path())
-    with_audience([course])
-    employee = None if preview else employee_for_user(request.user)
+    structure = course_structure(course.path)
+    if structure is not None:
+        course.__dict__["audience_opd_ids"] = structure.course.audience_opd_ids
+    else:  # an editor's preview of an unpublished course
+        with_audience([course])
+    employee, enrollment = (None, None) if preview else learner_state(user=request.user, course=course)
     problem = learning_problem(employee=employee, course=course) if not preview else None
-    enrollment = enrollment_for(employee=employee, course=course)
     if enrollment is None and problem is None and course.mandatory and not course.has_closed():
         enrollment, _created = enrollment_ensure(employee=employee, course=course, source=EnrollmentSource.AUTOMATIC)
     outline = course_outline(course=course, enrollment=enrollment)
@@ -63,14 +68,12 @@ def serve_lesson(request, lesson: LessonPage, preview: bool = False):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = course_of_lesson(lesson)
-    with_audience([course])
-    employee = employee_for_user(request.user)
+    employee, enrollment = learner_state(user=request.user, course=course)
     problem = learning_problem(employee=employee, course=course)
     if problem is not None:
         return TemplateResponse(
             request, "courses/no_access.html", {"course": course, "problem": problem, "page": lesson}, status=403
         )
-    enrollment = enrollment_for(employee=employee, course=course)
     if enrollment is None:
         if not course.mandatory:
             messages.info(request, _("Daftar ke kursus ini dulu untuk mulai belajar."))
@@ -138,7 +141,6 @@ def course_continue(request, course_id: int):
 def complete_lesson(request, lesson_id: int):
     lesson = access_live_lesson(lesson_id)
     course = course_of_lesson(lesson)
-    with_audience([course])
     try:
         _progress, created = lesson_complete(employee=employee_for_user(request.user), lesson=lesson)
     except LearningRefused as refusal:

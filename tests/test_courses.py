@@ -534,3 +534,32 @@ def test_page_query_count_does_not_grow_with_lessons(client, learner, make_cours
     # lessons, progress.
     with django_assert_max_num_queries(18):
         client.get(url(large))
+
+
+def test_cached_outline_follows_publishing_and_unpublishing(client, learner, make_course):
+    course = make_course(lessons=1)
+    client.force_login(learner)
+    assert "Pelajaran 2" not in client.get(course.url).content.decode()
+    new = course.add_child(instance=LessonPage(title="Pelajaran 2", slug="pelajaran-2", body=[("paragraph", "<p>x</p>")], live=False))
+    new.save_revision().publish()
+    assert "Pelajaran 2" in client.get(course.url).content.decode()
+    LessonPage.objects.get(pk=new.pk).unpublish()
+    assert "Pelajaran 2" not in client.get(course.url).content.decode()
+    course.test_lessons[0].delete()
+    assert "Pelajaran kursus ini sedang disiapkan" in client.get(course.url).content.decode()
+
+
+def test_editor_previews_a_draft_lesson(rf, editor, make_course):
+    """Preview skips the learner checks (the admin checked the editor's permission)."""
+    course = make_course(lessons=1)
+    lesson = course.test_lessons[0]
+    lesson.body = [("paragraph", "<p>Teks draf yang belum terbit.</p>")]
+    lesson.save_revision(user=editor)
+    draft = LessonPage.objects.get(pk=lesson.pk).get_latest_revision_as_object()
+    request = rf.get("/")
+    request.user = editor
+    response = draft.serve_preview(request, draft.default_preview_mode)
+    response.render()
+    assert response.status_code == 200
+    assert "Teks draf yang belum terbit." in response.content.decode()
+    assert "Pratinjau untuk editor" in response.content.decode()

@@ -1,0 +1,176 @@
+"""Shared pieces of the benchmarks: a PostgreSQL database of their own, a gunicorn server on
+127.0.0.1, and a bounded HTTP load generator that reports latency percentiles.
+
+Figures are printed as ratios against floors measured in the same run on the same machine,
+never as absolute targets: absolute numbers depend on the machine, ratios much less.
+"""
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="elearning.settings.production",
+        DJANGO_SECRET_KEY="bench-only-not-a-secret",
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        # production runs a shared Redis cache; so does the benchmark
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
+        TASK_BACKEND="immediate",
+        EMAIL_URL="locmem://",
+        DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench-static"),
+        DJANGO_MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def ensure_database(admin_url: str, name: str) -> str:
+    """Create database `name` next to `admin_url` if missing; return its URL."""
+    import psycopg
+
+    parsed = urlparse(admin_url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+def manage(env, *args, capture=False) -> str:
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True, text=True,
+        capture_output=capture,
+    )
+    return result.stdout if capture else ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, env, workers: int = 2, threads: int = 1):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "elearning.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+            env=env, cwd=ROOT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class Result:
+    label: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
+        return ordered[index]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else float("nan")
+
+    @property
+    def p99(self) -> float:
+        return self.percentile(99)
+
+
+def load(port: int, path: str, *, label: str, requests: int, concurrency: int, cookie: str = "",
+         method: str = "GET", body: bytes | None = None, headers: dict | None = None,
+         expect_status: int = 200) -> Result:
+    """Send `requests` requests with `concurrency` keep-alive connections; a bounded run."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    remaining = [requests]
+    all_headers = {"Host": "127.0.0.1", **(headers or {})}
+    if cookie:
+        all_headers["Cookie"] = cookie
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if remaining[0] <= 0:
+                    break
+                remaining[0] -= 1
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=all_headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == expect_status
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(label, requests, errors[0], time.perf_counter() - started, latencies)
+
+
+def report(results: list[Result], floor: Result) -> None:
+    print(f"{'target':<28}{'req':>6}{'err':>5}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p50 ×floor':>12}{'req/s ×floor':>14}")
+    for result in results:
+        print(
+            f"{result.label:<28}{result.requests:>6}{result.errors:>5}{result.rps:>9.0f}"
+            f"{result.p50 * 1000:>9.1f}{result.p99 * 1000:>9.1f}"
+            f"{result.p50 / floor.p50:>12.2f}{result.rps / floor.rps:>14.2f}"
+        )

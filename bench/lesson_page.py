@@ -1,0 +1,88 @@
+"""Lesson page throughput and latency, served by gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/lesson_page.py [--requests 600] [--concurrency 4]
+
+Creates (or reuses) the database `integritas_bench` on the PostgreSQL server of
+$BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), migrates it,
+loads the demo content, and measures with one logged-in learner's session:
+
+- floor 1: a trivial Django view (/healthz: one `SELECT 1`);
+- floor 2: a bare Wagtail page (a plain `Page` with Wagtail's default template);
+- the lesson page (a real demo lesson with its blocks, outline and progress).
+
+Goal (issue 3): lesson p50 ≤ 1.5 × the bare Wagtail page's p50.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import Gunicorn, bench_env, ensure_database, load, manage, report  # noqa: E402
+
+SETUP = """
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model, HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY
+from wagtail.models import Page
+from courses.models import HomePage, LessonPage
+home = HomePage.objects.first()
+bare = Page.objects.filter(slug="bench-bare").first()
+if bare is None:
+    bare = home.add_child(instance=Page(title="Bench", slug="bench-bare"))
+    bare.save_revision().publish()
+user = get_user_model().objects.get(email="asn@demo.integritas.test")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+lesson = LessonPage.objects.live().get(slug="menolak-atau-melapor-dalam-30-hari-kerja")
+print(session.session_key, bare.url, lesson.url)
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    import os
+
+    admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    env = bench_env(ensure_database(admin_url, "integritas_bench"))
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "seed_demo", "--force")
+    session_key, bare_url, lesson_url = manage(env, "shell", "-c", SETUP, capture=True).split()[-3:]
+    cookie = f"sessionid={session_key}"
+
+    server = Gunicorn(env, workers=args.workers)
+    try:
+        for path in ("/healthz", bare_url, lesson_url):  # warm up every worker
+            load(server.port, path, label="warmup", requests=40, concurrency=args.workers, cookie=cookie)
+        common = dict(requests=args.requests, concurrency=args.concurrency, cookie=cookie)
+        trivial = load(server.port, "/healthz", label="trivial Django view", **common)
+        bare = load(server.port, bare_url, label="bare Wagtail page", **common)
+        lesson = load(server.port, lesson_url, label="lesson page", **common)
+    finally:
+        server.stop()
+
+    print(f"\nLesson page benchmark: gunicorn {args.workers} workers, {args.concurrency} connections, "
+          f"{args.requests} requests per target, PostgreSQL\n")
+    print("ratios against the trivial Django view:")
+    report([trivial, bare, lesson], trivial)
+    print("\nratios against the bare Wagtail page:")
+    report([bare, lesson], bare)
+    ratio = lesson.p50 / bare.p50
+    print(f"\nlesson p50 / bare Wagtail p50 = {ratio:.2f} (goal ≤ 1.5): {'met' if ratio <= 1.5 else 'NOT met'}")
+    errors = trivial.errors + bare.errors + lesson.errors
+    if errors:
+        print(f"{errors} requests failed")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
