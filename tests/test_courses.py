@@ -563,3 +563,11 @@ def test_editor_previews_a_draft_lesson(rf, editor, make_course):
     assert response.status_code == 200
     assert "Teks draf yang belum terbit." in response.content.decode()
     assert "Pratinjau untuk editor" in response.content.decode()
+
+
+def test_learning_pages_in_english_when_chosen(client, learner, make_course, settings):
+    course = make_course(lessons=1)
+    client.force_login(learner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "My Learning" in client.get("/belajar/").content.decode()
+    assert "Mark as done" in client.get(course.test_lessons[0].url).content.decode()
