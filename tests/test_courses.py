@@ -571,3 +571,17 @@ def test_learning_pages_in_english_when_chosen(client, learner, make_course, set
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "My Learning" in client.get("/belajar/").content.decode()
     assert "Mark as done" in client.get(course.test_lessons[0].url).content.decode()
+
+
+def test_block_previews_in_the_editor_use_the_site_stylesheet(db):
+    from django.template.loader import render_to_string
+
+    from courses.blocks import CalloutBlock
+
+    block = CalloutBlock()
+    html = render_to_string(
+        "wagtailcore/shared/block_preview.html",
+        {"bound_block": block.bind(block.get_preview_value()), "block_def": block, "page_title": "x"},
+    )
+    assert "css/site.css" in html
+    assert "Pasal 12B dan 12C" in html
