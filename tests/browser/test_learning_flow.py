@@ -94,3 +94,31 @@ def test_course_pages_fit_a_phone_and_a_desktop(browser, live_server, make_cours
             assert overflow <= 0, f"{label} scrolls sideways by {overflow}px at {name} width"
             page.screenshot(path=str(ARTIFACTS / f"kursus-{label}-{name}.png"), full_page=True)
         context.close()
+
+
+def test_hr_assigns_a_mandatory_course_to_an_opd(page, make_course, settings):
+    from organizations.models import Role
+    from organizations.services import role_assign
+
+    settings.STAFF_MFA_REQUIRED = False  # the TOTP login itself is walked in test_foundation_flows
+    bkpsdm = OpdFactory(code="BKPSDM", name="Badan Kepegawaian")
+    dinkes = OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    hr = UserFactory(email="hr@example.test")
+    EmployeeFactory(email=hr.email, opd=bkpsdm, user=hr)
+    role_assign(user=hr, role=Role.HR, acting_user=None)
+    EmployeeFactory.create_batch(3, opd=dinkes)
+    course = make_course(lessons=1, title="Konflik Kepentingan")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/akun/login/?next=/admin/tugaskan-kursus/")
+    page.get_by_label("Email atau NIP").fill(hr.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Kursus").select_option(label="Konflik Kepentingan")
+    page.get_by_label("Dinas Kesehatan").check()
+    page.get_by_role("button", name="Pratinjau").click()
+    expect(page.get_by_text("3 pegawai akan didaftarkan. Lanjutkan?")).to_be_visible()
+    assert not Enrollment.objects.exists()
+    page.get_by_role("button", name="Ya, daftarkan sekarang").click()
+    expect(page.get_by_text("3 pegawai didaftarkan ke “Konflik Kepentingan”.")).to_be_visible()
+    assert Enrollment.objects.filter(course=course, employee__opd=dinkes).count() == 3
