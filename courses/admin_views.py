@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from organizations.permissions import can_manage_roster, is_read_only
+from organizations.access import require_roster_manager
 from organizations.selectors import opds_visible_to
 
 from .models import CoursePage
@@ -42,14 +41,9 @@ class AssignForm(forms.Form):
         return course
 
 
-def _require_assigner(request):
-    if not can_manage_roster(request.user) or is_read_only(request.user):
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
 def assign_view(request):
-    _require_assigner(request)
+    require_roster_manager(request)
     form = AssignForm(request.POST or None, user=request.user)
     preview = None
     if request.method == "POST" and form.is_valid():

@@ -4,9 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from organizations.permissions import can_manage_roster, is_read_only
+from organizations.access import RosterManagerMenuItem
 
 from .admin_views import admin_urlpatterns
 from .models import CoursePage, Enrollment
@@ -17,14 +16,9 @@ def register_admin_urls():
     return admin_urlpatterns()
 
 
-class AssignMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_manage_roster(request.user) and not is_read_only(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_assign_menu_item():
-    return AssignMenuItem(gettext_lazy("Tugaskan kursus"), reverse("courses_assign"), icon_name="group", order=210)
+    return RosterManagerMenuItem(gettext_lazy("Tugaskan kursus"), reverse("courses_assign"), icon_name="group", order=210)
 
 
 @hooks.register("before_delete_page")

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,8 +19,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.exports import SafeSpreadsheetExportMixin
 
+from .access import require_roster_manager
 from .models import Employee, EmploymentType, Opd, OpdKind, Role, RoleAssignment
-from .permissions import can_manage_roster, is_read_only
 from .roster import RosterFileError, roster_preview
 from .selectors import employees_visible_to, opds_visible_to, roster_imports_visible_to
 from .services import (
@@ -295,14 +295,9 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-def _require_roster_manager(request):
-    if not can_manage_roster(request.user) or is_read_only(request.user):
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
 def roster_upload_view(request):
-    _require_roster_manager(request)
+    require_roster_manager(request)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -329,7 +324,7 @@ PREVIEW_PAGE_SIZE = 200
 
 @require_http_methods(["GET"])
 def roster_preview_view(request, pk):
-    _require_roster_manager(request)
+    require_roster_manager(request)
     record = get_object_or_404(roster_imports_visible_to(request.user), pk=pk)
     try:
         preview = roster_preview(
@@ -370,7 +365,7 @@ def roster_preview_view(request, pk):
 
 @require_http_methods(["POST"])
 def roster_confirm_view(request, pk):
-    _require_roster_manager(request)
+    require_roster_manager(request)
     record = get_object_or_404(roster_imports_visible_to(request.user), pk=pk)
     try:
         result = roster_import_confirm(roster_import_id=record.pk, acting_user=request.user)

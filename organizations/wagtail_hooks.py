@@ -1,10 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from .access import RosterManagerMenuItem
 from .admin_views import EmployeeViewSet, OpdViewSet, RoleAssignmentViewSet, roster_urlpatterns
-from .permissions import can_manage_roster, is_read_only
 
 
 @hooks.register("register_admin_viewset")
@@ -21,14 +20,9 @@ def register_roster_urls():
     return roster_urlpatterns()
 
 
-class RosterMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_manage_roster(request.user) and not is_read_only(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_roster_menu_item():
-    return RosterMenuItem(
+    return RosterManagerMenuItem(
         _("Impor data pegawai"), reverse("organizations_roster_upload"), icon_name="upload", order=205
     )
 
