@@ -227,38 +227,34 @@ def _check(client, users, role, method, path, expected):
     return None if outcome == expected else f"{role:<12} {method.upper()} {path}: expected {expected}, got {outcome}"
 
 
-def test_role_url_matrix_for_our_urls(client, world):
-    users, ids = world
+def _failures(client, users, cases):
+    """Every (role, request) whose outcome differs from the table; cases are (method, path, row)."""
     failures = []
-    for _name, (template, method, expected) in OURS.items():
-        path = template.format(**ids)
+    for method, path, expected in cases:
         for role in ROLES:
             failure = _check(client, users, role, method, path, expected[role])
             if failure:
                 failures.append(failure)
+    return failures
+
+
+def test_role_url_matrix_for_our_urls(client, world):
+    users, ids = world
+    cases = [(method, template.format(**ids), expected) for template, method, expected in OURS.values()]
+    failures = _failures(client, users, cases)
     assert not failures, "\n".join(failures)
 
 
 def test_role_url_matrix_for_third_party_samples(client, world):
     users, _ids = world
-    failures = []
-    for path, expected in THIRD_PARTY_SAMPLES.items():
-        for role in ROLES:
-            failure = _check(client, users, role, "get", path, expected[role])
-            if failure:
-                failures.append(failure)
+    failures = _failures(client, users, [("get", path, expected) for path, expected in THIRD_PARTY_SAMPLES.items()])
     assert not failures, "\n".join(failures)
 
 
 def test_role_url_matrix_for_wagtail_pages(client, world):
     users, ids = world
-    failures = []
-    for template, expected in PAGE_SAMPLES.items():
-        path = template.format(**ids)
-        for role in ROLES:
-            failure = _check(client, users, role, "get", path, expected[role])
-            if failure:
-                failures.append(failure)
+    cases = [("get", template.format(**ids), expected) for template, expected in PAGE_SAMPLES.items()]
+    failures = _failures(client, users, cases)
     assert not failures, "\n".join(failures)
     from courses.models import LessonProgress
 
