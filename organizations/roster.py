@@ -9,9 +9,6 @@ Accepted: CSV as Excel writes it (UTF-8 with or without BOM, or Windows-1252; `,
 CRLF) and XLSX. Columns, in any order: nip, nama, email, opd_kode, jabatan, jenis_pegawai.
 """
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,11 +17,12 @@ from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from core.tables import TableFileError, TableSpec, table_read
+
 from .models import Employee, EmploymentType, Opd
 from .nip import normalize_nip, parse_nip
 
 COLUMNS = ["nip", "nama", "email", "opd_kode", "jabatan", "jenis_pegawai"]
-REQUIRED_COLUMNS = set(COLUMNS)
 
 STATUS_NEW = "new"
 STATUS_CHANGED = "changed"
@@ -49,14 +47,6 @@ _EMPLOYMENT_ALIASES = {
     "NON-ASN": EmploymentType.NON_ASN,
     "NON ASN": EmploymentType.NON_ASN,
 }
-
-
-class RosterFileError(Exception):
-    """The file as a whole cannot be read (wrong type, too big, bad header)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -107,172 +97,20 @@ class RosterPreview:
 
 # --- Reading the file ---------------------------------------------------------------------
 
-
-def _decode_csv(content: bytes) -> tuple[str, str | None]:
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8"), None
-    try:
-        return content.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = content.decode("cp1252")
-    except UnicodeDecodeError:
-        raise RosterFileError(
-            _("Berkas CSV tidak dapat dibaca: simpan ulang sebagai \"CSV UTF-8\" dari Excel.")
-        ) from None
-    return text, _(
-        "Berkas CSV tidak berformat UTF-8 dan dibaca sebagai Windows-1252 (CSV Excel lama). "
-        "Periksa ejaan nama beraksen pada pratinjau sebelum mengonfirmasi."
-    )
-
-
-def _read_csv(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str], list[str]]:
-    text, notice = _decode_csv(content)
-    if "\x00" in text:
-        raise RosterFileError(_("Berkas bukan CSV maupun XLSX yang sah."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise RosterFileError(_("Berkas kosong.")) from None
-    except csv.Error as exc:
-        raise RosterFileError(_("Berkas CSV rusak: %(err)s") % {"err": exc}) from None
-    columns = _check_header(header)
-    rows = []
-    try:
-        for values in reader:
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(columns):
-                extra = [v for v in values[len(columns):] if v.strip()]
-                if extra:
-                    rows.append((line, {"__error__": _("Baris ini punya lebih banyak kolom daripada kepala tabel.")}))
-                    continue
-            record = {name: (values[i] if i < len(values) else "") for i, name in enumerate(columns)}
-            rows.append((line, record))
-            _check_row_limit(len(rows))
-    except csv.Error as exc:
-        raise RosterFileError(_("Berkas CSV rusak pada baris %(line)d: %(err)s") % {"line": reader.line_num, "err": exc}) from None
-    return rows, [notice] if notice else [], columns
-
-
-def _read_xlsx(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[str], list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:
-        raise RosterFileError(_("Berkas XLSX rusak atau bukan XLSX yang sah.")) from None
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows()
-    header_cells = next(rows_iter, None)
-    if header_cells is None:
-        raise RosterFileError(_("Lembar kerja pertama kosong."))
-    columns = _check_header(["" if c.value is None else str(c.value) for c in header_cells])
-    rows = []
-    for cells in rows_iter:
-        if not cells:
-            continue
-        line = cells[0].row
-        record: dict[str, str] = {}
-        formula_columns = []
-        for i, cell in enumerate(cells):
-            if i >= len(columns):
-                break
-            value = cell.value
-            if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
-                formula_columns.append(columns[i])
-                value = ""
-            elif isinstance(value, float):
-                if columns[i] == "nip":
-                    record["__error__"] = _(
-                        "NIP tersimpan sebagai angka di Excel sehingga digitnya rusak; format kolom NIP sebagai Teks."
-                    )
-                value = repr(value)
-            elif value is None:
-                value = ""
-            else:
-                value = str(value)
-            record[columns[i]] = value
-        if not any(str(v).strip() for v in record.values()) and not formula_columns:
-            continue
-        if formula_columns:
-            record["__error__"] = _("Sel berisi rumus (formula) pada kolom %(cols)s; isi dengan nilai biasa.") % {
-                "cols": ", ".join(formula_columns)
-            }
-        for name in columns:
-            record.setdefault(name, "")
-        rows.append((line, record))
-        _check_row_limit(len(rows))
-    workbook.close()
-    return rows, [], columns
-
-
-def _check_row_limit(n: int) -> None:
-    if n > settings.ROSTER_MAX_ROWS:
-        raise RosterFileError(
-            _("Berkas berisi lebih dari %(max)d baris; bagi menjadi beberapa berkas.")
-            % {"max": settings.ROSTER_MAX_ROWS}
-        )
-
-
-def _check_header(header: list[str]) -> list[str]:
-    names = [h.replace("\ufeff", "").strip().lower() for h in header]
-    while names and names[-1] == "":
-        names.pop()
-    if not names:
-        raise RosterFileError(
-            _("Baris pertama harus berisi nama kolom: %(cols)s.") % {"cols": ", ".join(COLUMNS)}
-        )
-    missing = [c for c in COLUMNS if c not in names]
-    unknown = [n or _("(kosong)") for n in names if n not in REQUIRED_COLUMNS]
-    duplicated = sorted({n for n in names if names.count(n) > 1 and n})
-    problems = []
-    if missing:
-        problems.append(_("kolom yang hilang: %(cols)s") % {"cols": ", ".join(missing)})
-    if unknown:
-        problems.append(_("kolom yang tidak dikenal: %(cols)s") % {"cols": ", ".join(unknown)})
-    if duplicated:
-        problems.append(_("kolom ganda: %(cols)s") % {"cols": ", ".join(duplicated)})
-    if problems:
-        raise RosterFileError(
-            _("Kepala tabel salah (%(problems)s). Kolom yang diharapkan: %(cols)s.")
-            % {"problems": "; ".join(problems), "cols": ", ".join(COLUMNS)}
-        )
-    return names
+RosterFileError = TableFileError
 
 
 def roster_read(*, filename: str, content: bytes):
-    """Return (rows, notices) from a CSV or XLSX file, or raise RosterFileError."""
-    if len(content) > settings.ROSTER_MAX_UPLOAD_BYTES:
-        raise RosterFileError(
-            _("Berkas terlalu besar (%(size)s MB); batasnya %(max)s MB.")
-            % {
-                "size": f"{len(content) / 1048576:.1f}",
-                "max": f"{settings.ROSTER_MAX_UPLOAD_BYTES / 1048576:.0f}",
-            }
-        )
-    if not content.strip():
-        raise RosterFileError(_("Berkas kosong."))
-    name = (filename or "").lower()
-    is_zip = content[:4] == b"PK\x03\x04"
-    if name.endswith(".xls") or content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise RosterFileError(
-            _("Format Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV UTF-8.")
-        )
-    if name.endswith(".xlsx") or is_zip:
-        if not is_zip or not zipfile.is_zipfile(io.BytesIO(content)):
-            raise RosterFileError(_("Berkas XLSX rusak atau bukan XLSX yang sah."))
-        rows, notices, _columns = _read_xlsx(content)
-    elif name.endswith((".csv", ".txt")):
-        rows, notices, _columns = _read_csv(content)
-    else:
-        raise RosterFileError(_("Berkas harus CSV atau XLSX (.csv, .xlsx)."))
-    return rows, notices
+    """Return (rows, notices) from a CSV or XLSX roster file, or raise RosterFileError."""
+    spec = TableSpec(
+        columns=COLUMNS,
+        max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES,
+        max_rows=settings.ROSTER_MAX_ROWS,
+        text_columns={
+            "nip": _("NIP tersimpan sebagai angka di Excel sehingga digitnya rusak; format kolom NIP sebagai Teks.")
+        },
+    )
+    return table_read(filename=filename, content=content, spec=spec)
 
 
 # --- Checking rows -----------------------------------------------------------------------------
