@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from organizations.selectors import employee_for_user
 
+from .extensions import course_sections
 from .models import CoursePage, EnrollmentSource, LessonPage
 from .selectors import (
     access_live_course,
@@ -53,6 +54,7 @@ def serve_course(request, course: CoursePage, preview: bool = False):
         outline=outline,
         can_enroll=problem is None and enrollment is None and not course.has_closed() and not preview,
         preview=preview,
+        sections=[] if preview else course_sections(request, course, enrollment),
     )
     return TemplateResponse(request, course.get_template(request), context)
 

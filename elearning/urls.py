@@ -43,6 +43,7 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("courses.urls")),
+    path("", include("quizzes.urls")),
 ]
 
 if settings.DEBUG:

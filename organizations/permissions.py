@@ -39,6 +39,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        "quizzes.add_question",
+        "quizzes.change_question",
+        "quizzes.view_question",
+        "quizzes.add_quiz",
+        "quizzes.change_quiz",
+        "quizzes.view_quiz",
+        "quizzes.import_questions",
     },
 }
 

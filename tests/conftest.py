@@ -132,3 +132,26 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def make_quiz(db):
+    """Factory: a quiz on `course` with `questions` single-choice questions (A is right)."""
+    from quizzes.models import Choice, Question, Quiz
+
+    def make(course, *, questions=5, **fields):
+        for i in range(1, questions + 1):
+            question = Question.objects.create(
+                course=course, category="umum", text=f"<p>Soal uji {i}?</p>", explanation=f"<p>RAHASIA-PEMBAHASAN-{i}</p>"
+            )
+            Choice.objects.bulk_create(
+                [
+                    Choice(question=question, text=f"Jawaban benar {i}", is_correct=True, feedback=f"RAHASIA-UMPAN-{i}", sort_order=0),
+                    Choice(question=question, text=f"Jawaban keliru {i}", is_correct=False, feedback=f"RAHASIA-UMPAN-SALAH-{i}", sort_order=1),
+                ]
+            )
+        defaults = {"title": "Kuis uji", "question_count": questions, "pass_mark": 60, "requires_lessons": False}
+        defaults.update(fields)
+        return Quiz.objects.create(course=course, **defaults)
+
+    return make

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "accounts.apps.AccountsConfig",
     "organizations.apps.OrganizationsConfig",
     "courses.apps.CoursesConfig",
+    "quizzes.apps.QuizzesConfig",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

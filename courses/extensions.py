@@ -1,0 +1,27 @@
+"""Sections that apps above courses add to the course page (the final quiz, certificates).
+
+Courses cannot import them, so they register a renderer in their `AppConfig.ready()`:
+
+    course_section_register(render)   # render(request, course, enrollment) -> HTML or ""
+
+Renderers run in registration order; each must issue a fixed number of queries.
+"""
+
+from collections.abc import Callable
+
+from django.utils.safestring import SafeString, mark_safe
+
+Section = Callable[..., str]
+
+_sections: list[Section] = []
+
+
+def course_section_register(func: Section) -> Section:
+    if func not in _sections:
+        _sections.append(func)
+    return func
+
+
+def course_sections(request, course, enrollment) -> list[SafeString]:
+    rendered = (func(request=request, course=course, enrollment=enrollment) for func in _sections)
+    return [mark_safe(html) for html in rendered if html]

@@ -1,0 +1,175 @@
+"""Wagtail admin for editors: question bank, quiz settings, question import, item analysis."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from core.exports import spreadsheet_safe
+from core.tables import TableFileError
+
+from .importing import COLUMNS, questions_preview
+from .models import Attempt, AttemptState, Question, QuestionImport, Quiz
+from .scoring import item_statistics
+from .services import ImportRejected, QuizRefused, question_import_confirm, question_import_stage
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    icon = "help"
+    menu_label = gettext_lazy("Bank soal")
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = [
+        Column("__str__", label=gettext_lazy("Pertanyaan")),
+        "course",
+        "category",
+        Column("type", label=gettext_lazy("Jenis")),
+        BooleanColumn("active", label=gettext_lazy("Aktif")),
+    ]
+    list_filter = ["course", "type", "active"]
+    search_fields = ["text", "category"]
+    copy_view_enabled = False
+    list_per_page = 50
+
+    def get_permissions_to_register(self):
+        return []
+
+
+class QuizViewSet(ModelViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = gettext_lazy("Kuis")
+    menu_order = 231
+    add_to_admin_menu = True
+    list_display = [
+        "title",
+        "course",
+        Column("kind", label=gettext_lazy("Jenis")),
+        "question_count",
+        "pass_mark",
+        BooleanColumn("active", label=gettext_lazy("Aktif")),
+        Column("analysis_link", label=gettext_lazy("Analisis")),
+    ]
+    list_filter = ["course", "kind", "active"]
+    copy_view_enabled = False
+
+    def get_permissions_to_register(self):
+        return []
+
+
+def _require(request, perm):
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def question_import_view(request):
+    from .forms import QuestionImportForm
+
+    _require(request, "quizzes.import_questions")
+    form = QuestionImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record, _preview = question_import_stage(filename=upload.name, content=upload.read(), acting_user=request.user)
+        except TableFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("quizzes_import_preview", pk=record.pk)
+    return TemplateResponse(request, "quizzes/admin/import.html", {"form": form, "columns": COLUMNS})
+
+
+@require_http_methods(["GET"])
+def question_import_preview_view(request, pk):
+    _require(request, "quizzes.import_questions")
+    record = get_object_or_404(QuestionImport, pk=pk)
+    try:
+        preview = questions_preview(filename=record.filename, content=bytes(record.content))
+    except TableFileError as exc:
+        messages.error(request, exc.message)
+        return redirect("quizzes_import")
+    return TemplateResponse(
+        request,
+        "quizzes/admin/import_preview.html",
+        {"record": record, "preview": preview, "counts": preview.counts, "can_confirm": not record.applied and not preview.has_errors},
+    )
+
+
+@require_http_methods(["POST"])
+def question_import_confirm_view(request, pk):
+    _require(request, "quizzes.import_questions")
+    record = get_object_or_404(QuestionImport, pk=pk)
+    try:
+        created = question_import_confirm(record=record, acting_user=request.user)
+    except ImportRejected:
+        messages.error(request, _("Berkas ini punya baris yang salah; tidak ada soal yang disimpan."))
+        return redirect("quizzes_import_preview", pk=record.pk)
+    except QuizRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("quizzes_import_preview", pk=record.pk)
+    messages.success(request, _("%(count)s soal baru diimpor.") % {"count": created})
+    return redirect(reverse("quizzes_question:index"))
+
+
+def item_analysis(quiz: Quiz) -> list[dict]:
+    """One row per question ever drawn in a graded attempt of `quiz`, worst first."""
+    graded = Attempt.objects.filter(quiz=quiz).exclude(state=AttemptState.IN_PROGRESS).values_list("score", "results", "snapshot")
+    texts: dict[str, str] = {}
+    data = []
+    for score, results, snapshot in graded.iterator(chunk_size=500):
+        data.append((score, results))
+        for question in snapshot:
+            texts.setdefault(str(question["id"]), strip_tags(question["text"]))
+    stats = item_statistics(data)
+    rows = [{"id": qid, "text": texts.get(qid, ""), **values} for qid, values in stats.items()]
+    rows.sort(key=lambda row: (not row["flags"], row["facility"]))
+    return rows
+
+
+@require_http_methods(["GET"])
+def item_analysis_view(request, pk):
+    _require(request, "quizzes.change_quiz")
+    quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=pk)
+    rows = item_analysis(quiz)
+    if request.GET.get("format") == "xlsx":
+        return _analysis_xlsx(quiz, rows)
+    return TemplateResponse(request, "quizzes/admin/item_analysis.html", {"quiz": quiz, "rows": rows})
+
+
+def _analysis_xlsx(quiz: Quiz, rows: list[dict]) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Analisis butir"
+    sheet.append([spreadsheet_safe(f"{quiz.title} ({quiz.course.title})")])
+    sheet.append(["id_soal", "pertanyaan", "jumlah_jawaban", "indeks_kesukaran_persen", "daya_beda", "catatan"])
+    for row in rows:
+        sheet.append(
+            [int(row["id"]), spreadsheet_safe(row["text"]), row["answers"], row["facility"], row["discrimination"], spreadsheet_safe("; ".join(row["flags"]))]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="analisis-butir-kuis-{quiz.pk}.xlsx"'
+    return response
+
+
+def admin_urlpatterns():
+    return [
+        path("impor-soal/", question_import_view, name="quizzes_import"),
+        path("impor-soal/<int:pk>/", question_import_preview_view, name="quizzes_import_preview"),
+        path("impor-soal/<int:pk>/konfirmasi/", question_import_confirm_view, name="quizzes_import_confirm"),
+        path("analisis-kuis/<int:pk>/", item_analysis_view, name="quizzes_item_analysis"),
+    ]

@@ -1,0 +1,11 @@
+"""The completion requirement quizzes adds to courses: a course with an active final quiz
+completes only once that quiz is passed (recorded on the enrollment by
+`courses.services.enrollment_record_final_quiz_passed`)."""
+
+
+def final_quiz_passed(enrollment) -> bool:
+    from .models import Quiz, QuizKind
+
+    if enrollment.final_quiz_passed_at is not None:
+        return True
+    return not Quiz.objects.filter(course_id=enrollment.course_id, kind=QuizKind.FINAL, active=True).exists()

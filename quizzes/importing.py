@@ -1,0 +1,120 @@
+"""Question bank import from CSV or XLSX, with the roster import's discipline: a pure
+preview per row (new / already there / error with the reason), then an all-or-nothing
+apply of a file without errors.
+
+Columns: kursus (course slug), kategori, jenis (tunggal | jamak | benar_salah), pertanyaan,
+pilihan_a … pilihan_e (a and b required), kunci (letters, e.g. "B" or "A,C"), pembahasan,
+umpan_balik_a … umpan_balik_e.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from core.tables import TableSpec, table_read
+from courses.models import CoursePage
+
+from .models import Question, QuestionType
+from .scoring import choices_problem
+
+LETTERS = "abcde"
+COLUMNS = [
+    "kursus", "kategori", "jenis", "pertanyaan", *[f"pilihan_{x}" for x in LETTERS], "kunci", "pembahasan",
+    *[f"umpan_balik_{x}" for x in LETTERS],
+]
+OPTIONAL = frozenset({"kategori", "pembahasan", "pilihan_c", "pilihan_d", "pilihan_e", *[f"umpan_balik_{x}" for x in LETTERS]})
+TYPES = {"tunggal": QuestionType.SINGLE, "jamak": QuestionType.MULTIPLE, "benar_salah": QuestionType.TRUE_FALSE}
+SPEC = TableSpec(columns=COLUMNS, optional=OPTIONAL, max_bytes=2 * 1024 * 1024, max_rows=5000)
+
+STATUS_NEW = "new"
+STATUS_EXISTS = "exists"
+STATUS_ERROR = "error"
+
+
+@dataclass
+class ImportRow:
+    line: int
+    status: str
+    errors: list[str] = field(default_factory=list)
+    course: CoursePage | None = None
+    category: str = ""
+    type: str = ""
+    text: str = ""
+    explanation: str = ""
+    choices: list[tuple[str, bool, str]] = field(default_factory=list)
+
+
+@dataclass
+class QuestionPreview:
+    rows: list[ImportRow]
+    notices: list[str]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {STATUS_NEW: 0, STATUS_EXISTS: 0, STATUS_ERROR: 0}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return any(row.status == STATUS_ERROR for row in self.rows)
+
+
+def _paragraph(text: str) -> str:
+    """Plain cell text as rich text: escaped, so a cell cannot inject HTML."""
+    return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
+
+
+def _cell(record: dict, name: str) -> str:
+    return (record.get(name) or "").strip()
+
+
+def questions_preview(*, filename: str, content: bytes) -> QuestionPreview:
+    """Read and check every row; writes nothing. Raises TableFileError for an unreadable file."""
+    records, notices = table_read(filename=filename, content=content, spec=SPEC)
+    courses = {c.slug: c for c in CoursePage.objects.all()}
+    existing = set(Question.objects.values_list("course_id", "text"))
+    seen = set()
+    rows = []
+    for line, record in records:
+        row = ImportRow(line=line, status=STATUS_NEW)
+        if "__error__" in record:
+            row.errors.append(record["__error__"])
+        row.course = courses.get(_cell(record, "kursus"))
+        if row.course is None:
+            row.errors.append(_("Kursus “%(slug)s” tidak ada (isi dengan slug kursus).") % {"slug": _cell(record, "kursus")})
+        row.type = TYPES.get(_cell(record, "jenis").lower(), "")
+        if not row.type:
+            row.errors.append(_("Jenis harus tunggal, jamak, atau benar_salah."))
+        row.category = _cell(record, "kategori")[:100]
+        if not _cell(record, "pertanyaan"):
+            row.errors.append(_("Pertanyaan kosong."))
+        row.text = _paragraph(_cell(record, "pertanyaan"))
+        row.explanation = _paragraph(_cell(record, "pembahasan"))
+        key = {k.strip().lower() for k in _cell(record, "kunci").replace(";", ",").split(",") if k.strip()}
+        unknown = key - set(LETTERS)
+        if unknown or not key:
+            row.errors.append(_("Kunci harus huruf pilihan, misalnya B atau A,C."))
+        for letter in LETTERS:
+            text = _cell(record, f"pilihan_{letter}")
+            if text:
+                row.choices.append((text[:500], letter in key, _cell(record, f"umpan_balik_{letter}")[:500]))
+            elif letter in key:
+                row.errors.append(_("Kunci %(letter)s menunjuk pilihan yang kosong.") % {"letter": letter.upper()})
+        if row.type:
+            problem = choices_problem(question_type=row.type, correct=sum(1 for c in row.choices if c[1]), total=len(row.choices))
+            if problem and problem not in row.errors:
+                row.errors.append(problem)
+        identity = (row.course.pk if row.course else None, row.text)
+        if row.errors:
+            row.status = STATUS_ERROR
+        elif identity in existing:
+            row.status = STATUS_EXISTS
+        elif identity in seen:
+            row.status = STATUS_ERROR
+            row.errors.append(_("Pertanyaan yang sama muncul dua kali dalam berkas."))
+        seen.add(identity)
+        rows.append(row)
+    return QuestionPreview(rows=rows, notices=notices)

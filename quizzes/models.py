@@ -1,0 +1,242 @@
+"""Question bank, quiz settings and attempts.
+
+An attempt keeps a snapshot of what was drawn (texts, choices, key, order) at start, so
+editing or deleting a question later never changes a past attempt's score or review.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+
+from .forms import QuestionForm
+
+QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", _("Pilihan tunggal")
+    MULTIPLE = "multiple", _("Pilihan jamak")
+    TRUE_FALSE = "true_false", _("Benar/salah")
+
+
+class Question(ClusterableModel):
+    course = models.ForeignKey(
+        "courses.CoursePage", verbose_name=_("kursus"), on_delete=models.PROTECT, related_name="questions"
+    )
+    category = models.CharField(
+        _("kategori"), max_length=100, blank=True, help_text=_("Misalnya “pelaporan” atau “batas-nilai”.")
+    )
+    type = models.CharField(_("jenis"), max_length=20, choices=QuestionType.choices, default=QuestionType.SINGLE)
+    text = RichTextField(_("pertanyaan"), features=QUESTION_FEATURES)
+    explanation = RichTextField(
+        _("pembahasan"), blank=True, features=QUESTION_FEATURES, help_text=_("Ditampilkan setelah kuis dikirim, sesuai kebijakan tinjauan.")
+    )
+    active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    base_form_class = QuestionForm
+    panels = [
+        FieldRowPanel([FieldPanel("course"), FieldPanel("category")]),
+        FieldRowPanel([FieldPanel("type"), FieldPanel("active")]),
+        FieldPanel("text"),
+        InlinePanel("choices", heading=_("Pilihan jawaban"), label=_("Pilihan"), min_num=2, max_num=8),
+        FieldPanel("explanation"),
+    ]
+
+    class Meta:
+        verbose_name = _("soal")
+        verbose_name_plural = _("bank soal")
+        ordering = ["course_id", "category", "pk"]
+        indexes = [models.Index(fields=["course", "active", "category"], name="quizzes_q_course_active_cat")]
+
+    def __str__(self):
+        from django.utils.html import strip_tags
+        from django.utils.text import Truncator
+
+        return Truncator(strip_tags(self.text)).chars(80)
+
+
+class Choice(models.Model):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("teks pilihan"), max_length=500)
+    is_correct = models.BooleanField(_("benar"), default=False)
+    feedback = models.CharField(_("umpan balik"), max_length=500, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    panels = [FieldPanel("text"), FieldRowPanel([FieldPanel("is_correct"), FieldPanel("feedback")])]
+
+    class Meta:
+        verbose_name = _("pilihan")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class QuizKind(models.TextChoices):
+    PRETEST = "pretest", _("Pre-test (tidak dihitung untuk kelulusan)")
+    FINAL = "final", _("Kuis akhir")
+
+
+class ReviewPolicy(models.TextChoices):
+    SCORE = "score", _("Hanya nilai")
+    CORRECTNESS = "correctness", _("Nilai dan soal yang benar/salah")
+    FULL = "full", _("Semuanya, dengan kunci dan pembahasan")
+
+
+class Quiz(models.Model):
+    course = models.ForeignKey("courses.CoursePage", verbose_name=_("kursus"), on_delete=models.PROTECT, related_name="quizzes")
+    kind = models.CharField(_("jenis"), max_length=10, choices=QuizKind.choices, default=QuizKind.FINAL)
+    title = models.CharField(_("judul"), max_length=200)
+    instructions = models.TextField(_("petunjuk"), blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("nilai lulus (%)"), default=70, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    question_count = models.PositiveSmallIntegerField(
+        _("jumlah soal"), default=10, validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("Diambil acak dari bank soal kursus (kategori terpilih, atau semua)."),
+    )
+    categories = models.CharField(
+        _("kategori soal"), max_length=500, blank=True, help_text=_("Pisahkan dengan koma. Kosongkan untuk semua kategori.")
+    )
+    shuffle_questions = models.BooleanField(_("acak urutan soal"), default=True)
+    shuffle_choices = models.BooleanField(_("acak urutan pilihan"), default=True)
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("batas waktu (menit)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maksimum percobaan"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    cooldown_minutes = models.PositiveIntegerField(
+        _("jeda antarpercobaan (menit)"), null=True, blank=True, validators=[MaxValueValidator(60 * 24 * 30)]
+    )
+    review_policy = models.CharField(
+        _("tinjauan setelah kirim"), max_length=20, choices=ReviewPolicy.choices, default=ReviewPolicy.CORRECTNESS
+    )
+    requires_lessons = models.BooleanField(_("semua pelajaran harus selesai dulu"), default=True)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("course"), FieldPanel("kind")]),
+        FieldPanel("title"),
+        FieldPanel("instructions"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("question_count"), FieldPanel("pass_mark")]),
+                FieldPanel("categories"),
+                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]),
+            ],
+            heading=_("Soal"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("max_attempts"), FieldPanel("cooldown_minutes")]),
+                FieldPanel("review_policy"),
+                FieldRowPanel([FieldPanel("requires_lessons"), FieldPanel("active")]),
+            ],
+            heading=_("Aturan"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("kuis")
+        verbose_name_plural = _("kuis")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "kind"], condition=Q(active=True), name="quizzes_quiz_one_active_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def analysis_link(self):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', reverse("quizzes_item_analysis", args=[self.pk]), _("Analisis butir"))
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c.strip() for c in self.categories.split(",") if c.strip()]
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("Sedang dikerjakan")
+    SUBMITTED = "submitted", _("Dikirim")
+    CLOSED = "closed", _("Ditutup saat waktu habis")
+
+
+class Attempt(models.Model):
+    quiz = models.ForeignKey(Quiz, verbose_name=_("kuis"), on_delete=models.PROTECT, related_name="attempts")
+    employee = models.ForeignKey(
+        "organizations.Employee", verbose_name=_("pegawai"), on_delete=models.PROTECT, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField(_("percobaan ke"))
+    state = models.CharField(_("status"), max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
+    started_at = models.DateTimeField(_("mulai"), default=timezone.now)
+    deadline = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # [{"id", "type", "text", "explanation", "choices": [{"id", "text", "correct", "feedback"}]}] in the order shown
+    snapshot = models.JSONField(default=list)
+    answers = models.JSONField(default=dict)  # {"<question id>": [choice ids]}
+    results = models.JSONField(default=dict)  # {"<question id>": true/false}, after grading
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.DecimalField(_("nilai"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("lulus"), null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("percobaan kuis")
+        verbose_name_plural = _("percobaan kuis")
+        constraints = [
+            # one open attempt per learner and quiz, even under concurrent starts
+            models.UniqueConstraint(
+                fields=["quiz", "employee"], condition=Q(state="in_progress"), name="quizzes_attempt_one_open"
+            ),
+            # attempt numbers are unique per learner and quiz: two racing starts cannot both be "attempt 3"
+            models.UniqueConstraint(fields=["quiz", "employee", "number"], name="quizzes_attempt_number_once"),
+            models.CheckConstraint(
+                condition=Q(state="in_progress") | Q(finished_at__isnull=False), name="quizzes_attempt_finished_has_time"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "deadline"], name="quizzes_attempt_state_deadline")]
+
+    def __str__(self):
+        return f"{self.quiz} #{self.number} · {self.employee}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == AttemptState.IN_PROGRESS
+
+    def is_past_deadline(self, now=None) -> bool:
+        return self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+
+class QuestionImport(models.Model):
+    """An uploaded question file, kept between preview and confirmation, and as a record."""
+
+    filename = models.CharField(_("nama berkas"), max_length=255)
+    content = models.BinaryField(_("isi berkas"))
+    applied = models.BooleanField(_("diterapkan"), default=False)
+    created_count = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impor soal")
+        verbose_name_plural = _("impor soal")
+        ordering = ["-created_at"]
+        permissions = [("import_questions", _("Dapat mengimpor soal"))]
+
+    def __str__(self):
+        return self.filename

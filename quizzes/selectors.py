@@ -1,0 +1,143 @@
+"""Reads for quizzes: what a learner may do now, their attempts, and the public (key-less)
+view of an attempt's questions."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from courses.selectors import LearningProblem, course_structure, learning_problem
+from organizations.selectors import employee_for_user
+
+from .models import Attempt, AttemptState, Quiz, QuizKind
+
+
+def access_quiz(pk) -> Quiz:
+    """An active quiz of a published course, or 404."""
+    try:
+        quiz = Quiz.objects.select_related("course").get(pk=pk, active=True)
+    except (Quiz.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    structure = course_structure(quiz.course.path)
+    if structure is None:
+        raise Http404
+    quiz.course = structure.course
+    return quiz
+
+
+def access_attempt(user, pk) -> Attempt:
+    """The user's own attempt; 404 for missing and for someone else's alike."""
+    employee = employee_for_user(user)
+    if employee is None:
+        raise Http404
+    try:
+        return Attempt.objects.select_related("quiz").get(pk=pk, employee=employee)
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def quizzes_of_course(course) -> list[Quiz]:
+    return list(Quiz.objects.filter(course=course, active=True).order_by("-kind"))  # pretest first
+
+
+def _when(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y H:i")
+
+
+def quiz_start_problem(*, quiz: Quiz, employee, now=None) -> LearningProblem | None:
+    """None when `employee` may start a new attempt of `quiz` now; otherwise why not."""
+    from courses.models import Enrollment, LessonProgress
+
+    now = now or timezone.now()
+    problem = learning_problem(employee=employee, course=quiz.course, for_write=True)
+    if problem is not None:
+        return problem
+    finished = list(
+        Attempt.objects.filter(quiz=quiz, employee=employee).exclude(state=AttemptState.IN_PROGRESS).values_list("finished_at", flat=True)
+    )
+    if quiz.max_attempts is not None and len(finished) >= quiz.max_attempts:
+        return LearningProblem("attempts_used", _("Kesempatan mengerjakan kuis ini sudah habis (%(n)s kali).") % {"n": quiz.max_attempts})
+    if quiz.cooldown_minutes and finished:
+        available = max(finished) + datetime.timedelta(minutes=quiz.cooldown_minutes)
+        if now < available:
+            return LearningProblem("cooldown", _("Anda dapat mencoba lagi mulai %(when)s WITA.") % {"when": _when(available)})
+    if quiz.kind == QuizKind.FINAL and quiz.requires_lessons:
+        structure = course_structure(quiz.course.path)
+        lesson_ids = {lesson.pk for lesson in structure.lessons} if structure else set()
+        enrollment = Enrollment.objects.filter(employee=employee, course_id=quiz.course_id).first()
+        done = set()
+        if enrollment is not None:
+            done = set(LessonProgress.objects.filter(enrollment=enrollment, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
+        if (enrollment is None or not enrollment.is_completed) and not lesson_ids <= done:
+            return LearningProblem("lessons_first", _("Selesaikan semua pelajaran kursus ini sebelum mengerjakan kuis akhir."))
+    return None
+
+
+@dataclass
+class QuizOverview:
+    quiz: Quiz
+    attempts: list[Attempt]
+    open_attempt: Attempt | None
+    problem: LearningProblem | None
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz.max_attempts is None:
+            return None
+        used = sum(1 for a in self.attempts if not a.is_open)
+        return max(0, self.quiz.max_attempts - used)
+
+    @property
+    def best(self) -> Attempt | None:
+        graded = [a for a in self.attempts if a.score is not None]
+        return max(graded, key=lambda a: a.score) if graded else None
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is None and self.problem is None
+
+
+def quiz_overview(*, quiz: Quiz, employee) -> QuizOverview:
+    attempts = list(Attempt.objects.filter(quiz=quiz, employee=employee).order_by("-number")) if employee else []
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    if employee is None:
+        problem = learning_problem(employee=None, course=quiz.course)
+    else:
+        problem = None if open_attempt else quiz_start_problem(quiz=quiz, employee=employee)
+    return QuizOverview(quiz=quiz, attempts=attempts, open_attempt=open_attempt, problem=problem)
+
+
+def public_questions(attempt: Attempt) -> list[dict]:
+    """The attempt's questions as the learner may see them before submitting: texts and
+    choices only. The key, per-choice feedback and explanations never leave the server."""
+    return [
+        {
+            "id": q["id"],
+            "number": number,
+            "type": q["type"],
+            "text": q["text"],
+            "choices": [{"id": c["id"], "text": c["text"]} for c in q["choices"]],
+            "chosen": attempt.answers.get(str(q["id"]), []),
+        }
+        for number, q in enumerate(attempt.snapshot, start=1)
+    ]
+
+
+def review_questions(attempt: Attempt) -> list[dict]:
+    """After submission, what the quiz's review policy allows the learner to see."""
+    policy = attempt.quiz.review_policy
+    rows = []
+    for number, q in enumerate(attempt.snapshot, start=1):
+        chosen = set(attempt.answers.get(str(q["id"]), []))
+        row = {"number": number, "text": q["text"], "type": q["type"], "right": attempt.results.get(str(q["id"]))}
+        if policy == "full":
+            row["explanation"] = q["explanation"]
+            row["choices"] = [
+                {"text": c["text"], "chosen": c["id"] in chosen, "correct": c["correct"], "feedback": c["feedback"] if c["id"] in chosen or c["correct"] else ""}
+                for c in q["choices"]
+            ]
+        rows.append(row)
+    return rows

@@ -1,0 +1,155 @@
+"""Learner-facing quiz views: start page, the attempt (one page, autosaved), submit, result."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from organizations.selectors import employee_for_user
+
+from .selectors import access_attempt, access_quiz, public_questions, quiz_overview, quizzes_of_course, review_questions
+from .services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit, attempts_close_expired
+
+MAX_JSON_BYTES = 64 * 1024
+
+
+def course_section(*, request, course, enrollment) -> str:
+    """The quiz box on the course page (registered with courses.extensions)."""
+    quizzes = quizzes_of_course(course)
+    if not quizzes:
+        return ""
+    employee = enrollment.employee if enrollment is not None else employee_for_user(request.user)
+    overviews = [quiz_overview(quiz=quiz, employee=employee) for quiz in quizzes]
+    return render_to_string("quizzes/includes/course_section.html", {"overviews": overviews}, request=request)
+
+
+@login_required
+@require_safe
+def quiz_detail(request, quiz_id: int):
+    quiz = access_quiz(quiz_id)
+    employee = employee_for_user(request.user)
+    if employee is not None:
+        attempts_close_expired(quiz=quiz, employee=employee)
+    overview = quiz_overview(quiz=quiz, employee=employee)
+    return TemplateResponse(request, "quizzes/quiz_detail.html", {"quiz": quiz, "overview": overview})
+
+
+@login_required
+@require_POST
+def quiz_start(request, quiz_id: int):
+    quiz = access_quiz(quiz_id)
+    try:
+        attempt = attempt_start(quiz=quiz, employee=employee_for_user(request.user))
+    except QuizRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("quiz_detail", quiz_id=quiz.pk)
+    return redirect("attempt_take", attempt_id=attempt.pk)
+
+
+@never_cache
+@login_required
+@require_safe
+def attempt_take(request, attempt_id: int):
+    attempt = access_attempt(request.user, attempt_id)
+    attempts_close_expired(quiz=attempt.quiz, employee=attempt.employee)
+    attempt.refresh_from_db()
+    if not attempt.is_open:
+        return redirect("attempt_result", attempt_id=attempt.pk)
+    return TemplateResponse(
+        request,
+        "quizzes/attempt.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "questions": public_questions(attempt), "now": timezone.now()},
+    )
+
+
+def _form_answers(request, attempt) -> dict[str, list[int]]:
+    """Answers from the plain form: every question of the attempt, unchecked ones empty."""
+    answers = {}
+    for question in attempt.snapshot:
+        values = request.POST.getlist(f"q{question['id']}")
+        try:
+            answers[str(question["id"])] = [int(v) for v in values]
+        except ValueError:
+            raise QuizRefused(_("Format jawaban tidak sah."), "invalid") from None
+    return answers
+
+
+@never_cache
+@login_required
+@require_POST
+def attempt_save(request, attempt_id: int):
+    """Autosave (JSON from the page script) or the "Simpan jawaban" button (plain form)."""
+    attempt = access_attempt(request.user, attempt_id)
+    is_json = request.content_type == "application/json"
+    try:
+        if is_json:
+            if len(request.body) > MAX_JSON_BYTES:
+                raise QuizRefused(_("Permintaan terlalu besar."), "invalid")
+            try:
+                payload = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                raise QuizRefused(_("Format jawaban tidak sah."), "invalid") from None
+            answers = payload.get("answers") if isinstance(payload, dict) else None
+            if not isinstance(answers, dict):
+                raise QuizRefused(_("Format jawaban tidak sah."), "invalid")
+        else:
+            answers = _form_answers(request, attempt)
+        attempt = attempt_save_answers(attempt=attempt, answers=answers)
+    except QuizRefused as refusal:
+        if is_json:
+            status = 409 if refusal.code in ("not_open", "deadline") else 400
+            return JsonResponse({"ok": False, "error": refusal.message, "code": refusal.code}, status=status)
+        messages.error(request, refusal.message)
+        return redirect("attempt_take", attempt_id=attempt.pk)
+    if is_json:
+        return JsonResponse({"ok": True, "answered": len(attempt.answers), "saved_at": timezone.localtime(attempt.saved_at).strftime("%H:%M:%S")})
+    messages.success(request, _("Jawaban tersimpan."))
+    return redirect("attempt_take", attempt_id=attempt.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def attempt_finish(request, attempt_id: int):
+    """"Kirim": asks once when questions are unanswered (without JavaScript, on a page)."""
+    attempt = access_attempt(request.user, attempt_id)
+    try:
+        answers = _form_answers(request, attempt) if attempt.is_open else {}
+        unanswered = [number for number, q in enumerate(attempt.snapshot, start=1) if not answers.get(str(q["id"])) and not attempt.answers.get(str(q["id"]))]
+        if attempt.is_open and unanswered and request.POST.get("confirm") != "1" and not attempt.is_past_deadline():
+            attempt = attempt_save_answers(attempt=attempt, answers=answers)
+            return TemplateResponse(request, "quizzes/confirm_submit.html", {"attempt": attempt, "unanswered": unanswered})
+        attempt = attempt_submit(attempt=attempt, answers=answers)
+    except QuizRefused as refusal:
+        messages.error(request, refusal.message)
+        if refusal.code in ("not_open", "deadline"):
+            return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("attempt_take", attempt_id=attempt.pk)
+    return redirect("attempt_result", attempt_id=attempt.pk)
+
+
+@login_required
+@require_safe
+def attempt_result(request, attempt_id: int):
+    attempt = access_attempt(request.user, attempt_id)
+    if attempt.is_open:
+        return redirect("attempt_take", attempt_id=attempt.pk)
+    return TemplateResponse(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "review": review_questions(attempt),
+            "course_url": reverse("quiz_detail", args=[attempt.quiz_id]),
+        },
+    )

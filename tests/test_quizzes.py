@@ -1,0 +1,368 @@
+"""Quiz engine: question bank, attempt lifecycle, integrity of the key, results, admin tools."""
+
+import datetime
+import json
+import random
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from courses.models import Enrollment, EnrollmentStatus
+from courses.services import lesson_complete
+from quizzes.models import Attempt, AttemptState, Choice, Question, QuizKind
+from quizzes.scoring import answers_problem, choices_problem, grade, item_statistics
+from quizzes.services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit, attempts_close_expired
+
+from .factories import EmployeeFactory, UserFactory
+
+
+def _key(attempt, *, right=True):
+    """Answers to every question: the right choice, or the wrong one."""
+    return {str(q["id"]): [next(c["id"] for c in q["choices"] if c["correct"] == right)] for q in attempt.snapshot}
+
+
+@pytest.fixture
+def course(make_course):
+    return make_course(lessons=2)
+
+
+# --- scoring (pure) -------------------------------------------------------------------------------
+
+
+def test_grading_is_exact_set_match():
+    snapshot = [
+        {"id": 1, "type": "single", "choices": [{"id": 10, "correct": True}, {"id": 11, "correct": False}]},
+        {"id": 2, "type": "multiple", "choices": [{"id": 20, "correct": True}, {"id": 21, "correct": True}, {"id": 22, "correct": False}]},
+    ]
+    assert grade(snapshot, {"1": [10], "2": [20, 21]}) == ({"1": True, "2": True}, 2, Decimal("100.00"))
+    assert grade(snapshot, {"1": [10], "2": [20]})[1] == 1  # partial multiple choice is wrong
+    assert grade(snapshot, {"1": [10], "2": [20, 21, 22]})[1] == 1
+    assert grade(snapshot, {})[2] == Decimal("0.00")
+    assert grade(snapshot, {"1": [10]})[2] == Decimal("50.00")
+
+
+def test_answers_problem_refuses_foreign_choices_and_shapes():
+    snapshot = [{"id": 1, "type": "single", "choices": [{"id": 10}, {"id": 11}]}]
+    assert answers_problem(snapshot, {"1": [10]}) is None
+    assert "tidak termasuk soal ini" in answers_problem(snapshot, {"1": [99]})
+    assert answers_problem(snapshot, {"2": [10]})
+    assert answers_problem(snapshot, {"1": [10, 11]})  # single choice
+    assert answers_problem(snapshot, {"1": "10"})
+    assert answers_problem(snapshot, {"1": [True]})
+
+
+def test_choices_problem():
+    assert choices_problem(question_type="single", correct=1, total=4) is None
+    assert choices_problem(question_type="single", correct=2, total=4)
+    assert choices_problem(question_type="multiple", correct=0, total=4)
+    assert choices_problem(question_type="true_false", correct=1, total=3)
+
+
+def test_item_statistics_flags_dubious_questions():
+    # q1: only strong learners get it right (good); q2: only weak ones (negative); q3: everyone (too easy)
+    attempts = [(Decimal(s), {"1": s >= 50, "2": s < 50, "3": True}) for s in (10, 20, 30, 40, 60, 70, 80, 90)]
+    stats = item_statistics(attempts)
+    assert stats["1"]["discrimination"] == 1.0 and not stats["1"]["flags"]
+    assert stats["2"]["discrimination"] == -1.0 and "daya beda negatif" in stats["2"]["flags"]
+    assert stats["3"]["facility"] == 100.0 and any("terlalu mudah" in f for f in stats["3"]["flags"])
+
+
+# --- start ---------------------------------------------------------------------------------------
+
+
+def test_start_freezes_a_snapshot_and_sets_the_deadline(learner, course, make_quiz):
+    quiz = make_quiz(course, questions=8, question_count=5, time_limit_minutes=15)
+    now = timezone.now()
+    attempt = attempt_start(quiz=quiz, employee=learner.employee, now=now, rng=random.Random(1))
+    assert len(attempt.snapshot) == 5
+    assert attempt.deadline == now + datetime.timedelta(minutes=15)
+    assert attempt.number == 1
+    # a second start returns the open attempt instead of making another
+    assert attempt_start(quiz=quiz, employee=learner.employee).pk == attempt.pk
+    assert Enrollment.objects.filter(employee=learner.employee, course=course).exists()
+
+
+def test_deadline_is_capped_by_the_course_close_date(learner, make_course, make_quiz):
+    today = timezone.localdate()
+    course = make_course(lessons=1, closes_on=today)
+    quiz = make_quiz(course, time_limit_minutes=600)
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(22, 0)))
+    attempt = attempt_start(quiz=quiz, employee=learner.employee, now=now)
+    assert timezone.localtime(attempt.deadline) == timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
+
+
+def test_final_quiz_waits_for_the_lessons(learner, course, make_quiz):
+    quiz = make_quiz(course, requires_lessons=True)
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_start(quiz=quiz, employee=learner.employee)
+    assert refusal.value.code == "lessons_first"
+    for lesson in course.test_lessons:
+        lesson_complete(employee=learner.employee, lesson=lesson)
+    assert attempt_start(quiz=quiz, employee=learner.employee)
+
+
+def test_start_refused_outside_the_audience(learner, make_course, make_quiz, opd_b):
+    quiz = make_quiz(make_course(lessons=1, opds=[opd_b]))
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_start(quiz=quiz, employee=learner.employee)
+    assert refusal.value.code == "not_in_audience"
+    assert not Attempt.objects.exists()
+
+
+def test_max_attempts_and_cooldown(learner, course, make_quiz):
+    quiz = make_quiz(course, max_attempts=2, cooldown_minutes=30)
+    now = timezone.now()
+    first = attempt_start(quiz=quiz, employee=learner.employee, now=now)
+    attempt_submit(attempt=first, now=now)
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_start(quiz=quiz, employee=learner.employee, now=now + datetime.timedelta(minutes=10))
+    assert refusal.value.code == "cooldown" and "WITA" in refusal.value.message
+    second = attempt_start(quiz=quiz, employee=learner.employee, now=now + datetime.timedelta(minutes=31))
+    assert second.number == 2
+    attempt_submit(attempt=second, now=now + datetime.timedelta(minutes=32))
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_start(quiz=quiz, employee=learner.employee, now=now + datetime.timedelta(days=1))
+    assert refusal.value.code == "attempts_used"
+
+
+def test_empty_question_bank(learner, course, make_quiz):
+    quiz = make_quiz(course, questions=0)
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_start(quiz=quiz, employee=learner.employee)
+    assert refusal.value.code == "no_questions"
+
+
+# --- answers and submission ------------------------------------------------------------------------
+
+
+def test_choice_from_another_question_is_refused_and_nothing_saved(learner, course, make_quiz):
+    attempt = attempt_start(quiz=make_quiz(course, questions=3), employee=learner.employee)
+    first, second = attempt.snapshot[0], attempt.snapshot[1]
+    attempt_save_answers(attempt=attempt, answers={str(first["id"]): [first["choices"][0]["id"]]})
+    with pytest.raises(QuizRefused):
+        attempt_save_answers(
+            attempt=attempt,
+            answers={str(second["id"]): [second["choices"][0]["id"]], str(first["id"]): [second["choices"][1]["id"]]},
+        )
+    attempt.refresh_from_db()
+    assert attempt.answers == {str(first["id"]): [first["choices"][0]["id"]]}
+
+
+def test_answers_after_the_deadline_are_refused_and_saved_ones_are_graded(learner, course, make_quiz):
+    now = timezone.now()
+    quiz = make_quiz(course, questions=4, time_limit_minutes=10, pass_mark=50)
+    attempt = attempt_start(quiz=quiz, employee=learner.employee, now=now)
+    key = _key(attempt)
+    early = dict(list(key.items())[:2])
+    attempt_save_answers(attempt=attempt, answers=early, now=now + datetime.timedelta(minutes=9))
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_save_answers(attempt=attempt, answers=key, now=now + datetime.timedelta(minutes=11))
+    assert refusal.value.code == "deadline"
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.CLOSED
+    assert attempt.correct_count == 2 and attempt.score == Decimal("50.00") and attempt.passed
+    assert attempt.finished_at == attempt.deadline
+
+
+def test_periodic_close_grades_abandoned_attempts(learner, course, make_quiz):
+    now = timezone.now()
+    attempt = attempt_start(quiz=make_quiz(course, time_limit_minutes=5), employee=learner.employee, now=now - datetime.timedelta(minutes=6))
+    attempt_save_answers(attempt=attempt, answers=_key(attempt), now=now - datetime.timedelta(minutes=5, seconds=30))
+    call_command("close_expired_attempts", verbosity=0)
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.CLOSED and attempt.score == Decimal("100.00")
+    assert attempts_close_expired() == 0
+
+
+def test_submit_twice_is_refused(learner, course, make_quiz):
+    attempt = attempt_start(quiz=make_quiz(course), employee=learner.employee)
+    attempt_submit(attempt=attempt, answers=_key(attempt))
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_submit(attempt=attempt, answers=_key(attempt, right=False))
+    assert refusal.value.code == "not_open"
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("100.00")
+
+
+def test_passing_the_final_quiz_completes_the_course(learner, course, make_quiz, django_capture_on_commit_callbacks):
+    quiz = make_quiz(course, kind=QuizKind.FINAL, requires_lessons=True)
+    for lesson in course.test_lessons:
+        lesson_complete(employee=learner.employee, lesson=lesson)
+    enrollment = Enrollment.objects.get(employee=learner.employee, course=course)
+    assert enrollment.status == EnrollmentStatus.IN_PROGRESS  # lessons done, quiz pending
+    failed = attempt_start(quiz=quiz, employee=learner.employee)
+    attempt_submit(attempt=failed, answers=_key(failed, right=False))
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.IN_PROGRESS
+    passed = attempt_start(quiz=quiz, employee=learner.employee)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=passed, answers=_key(passed))
+    enrollment.refresh_from_db()
+    assert enrollment.status == EnrollmentStatus.COMPLETED
+    assert enrollment.final_quiz_passed_at is not None
+
+
+def test_pretest_does_not_count_for_completion(learner, course, make_quiz):
+    make_quiz(course, kind=QuizKind.FINAL)
+    pretest = make_quiz(course, kind=QuizKind.PRETEST, questions=2)
+    attempt = attempt_start(quiz=pretest, employee=learner.employee)
+    attempt_submit(attempt=attempt, answers=_key(attempt))
+    for lesson in course.test_lessons:
+        lesson_complete(employee=learner.employee, lesson=lesson)
+    assert Enrollment.objects.get(course=course).status == EnrollmentStatus.IN_PROGRESS
+
+
+def test_editing_a_question_later_never_changes_a_past_attempt(client, learner, course, make_quiz):
+    quiz = make_quiz(course, questions=2, review_policy="full")
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    attempt_submit(attempt=attempt, answers=_key(attempt))
+    Choice.objects.update(is_correct=False)
+    Question.objects.update(text="<p>Diubah editor</p>", active=False)
+    client.force_login(learner)
+    body = client.get(f"/kuis/percobaan/{attempt.pk}/hasil/").content.decode()
+    assert "Diubah editor" not in body and "Soal uji" in body
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("100.00")
+
+
+# --- the HTTP side: integrity and access -------------------------------------------------------------
+
+
+SECRETS = re.compile(r"RAHASIA-(UMPAN|PEMBAHASAN)|\"correct\"|is_correct|\"feedback\"|\"explanation\"")
+
+
+def test_the_key_never_reaches_the_browser_before_submission(client, learner, course, make_quiz):
+    quiz = make_quiz(course, questions=3, time_limit_minutes=30)
+    client.force_login(learner)
+    pages = [client.get(course.url), client.get(f"/kuis/{quiz.pk}/")]
+    response = client.post(f"/kuis/{quiz.pk}/mulai/")
+    attempt = Attempt.objects.get()
+    pages += [response, client.get(f"/kuis/percobaan/{attempt.pk}/")]
+    question = attempt.snapshot[0]
+    pages.append(
+        client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", json.dumps({"answers": {str(question["id"]): [question["choices"][1]["id"]]}}), content_type="application/json")
+    )
+    pages.append(client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", {f"q{question['id']}": question["choices"][0]["id"]}))
+    pages.append(client.post(f"/kuis/percobaan/{attempt.pk}/kirim/", {}))  # unanswered: confirmation page
+    pages.append(client.get(f"/kuis/percobaan/{attempt.pk}/hasil/"))  # still open: redirect
+    for response in pages:
+        assert not SECRETS.search(response.content.decode()), response.content.decode()[:300]
+
+
+def test_the_attempt_page_does_not_depend_on_the_key(client, learner, course, make_quiz):
+    """Flip every key in the snapshot: the learner's page must come out byte-identical."""
+    quiz = make_quiz(course, questions=3, shuffle_choices=False)
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    client.force_login(learner)
+
+    def page():
+        html = client.get(f"/kuis/percobaan/{attempt.pk}/").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    before = page()
+    for question in attempt.snapshot:
+        for choice in question["choices"]:
+            choice["correct"] = not choice["correct"]
+    Attempt.objects.filter(pk=attempt.pk).update(snapshot=attempt.snapshot)
+    assert page() == before
+
+
+def test_someone_elses_attempt_answers_404(client, learner, opd_a, course, make_quiz):
+    attempt = attempt_start(quiz=make_quiz(course), employee=learner.employee)
+    other = UserFactory()
+    EmployeeFactory(user=other, opd=opd_a, email=other.email)
+    client.force_login(other)
+    question = attempt.snapshot[0]
+    for method, url, data in [
+        ("get", f"/kuis/percobaan/{attempt.pk}/", None),
+        ("get", f"/kuis/percobaan/{attempt.pk}/hasil/", None),
+        ("post", f"/kuis/percobaan/{attempt.pk}/simpan/", {f"q{question['id']}": question["choices"][0]["id"]}),
+        ("post", f"/kuis/percobaan/{attempt.pk}/kirim/", {"confirm": "1"}),
+        ("get", "/kuis/percobaan/999999/", None),
+        ("post", "/kuis/percobaan/999999/simpan/", {}),
+    ]:
+        response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+        assert response.status_code == 404, url
+    attempt.refresh_from_db()
+    assert attempt.answers == {} and attempt.is_open
+
+
+def test_json_autosave_reports_errors_without_saving(client, learner, course, make_quiz):
+    attempt = attempt_start(quiz=make_quiz(course, questions=2), employee=learner.employee)
+    client.force_login(learner)
+    url = f"/kuis/percobaan/{attempt.pk}/simpan/"
+    other = attempt.snapshot[1]["choices"][0]["id"]
+    response = client.post(url, json.dumps({"answers": {str(attempt.snapshot[0]["id"]): [other]}}), content_type="application/json")
+    assert response.status_code == 400 and "tidak termasuk soal ini" in response.json()["error"]
+    assert client.post(url, "{bukan json", content_type="application/json").status_code == 400
+    assert client.post(url, json.dumps([1, 2]), content_type="application/json").status_code == 400
+    attempt.refresh_from_db()
+    assert attempt.answers == {}
+    attempt_submit(attempt=attempt)
+    response = client.post(url, json.dumps({"answers": {}}), content_type="application/json")
+    assert response.status_code == 409
+
+
+def test_form_fallback_save_submit_and_result(client, learner, course, make_quiz):
+    quiz = make_quiz(course, questions=2, review_policy="full")
+    client.force_login(learner)
+    client.post(f"/kuis/{quiz.pk}/mulai/")
+    attempt = Attempt.objects.get()
+    first, second = attempt.snapshot
+    response = client.post(f"/kuis/percobaan/{attempt.pk}/kirim/", {f"q{first['id']}": _key(attempt)[str(first["id"])]})
+    assert "1 soal belum dijawab" in response.content.decode()  # asks before sending
+    attempt.refresh_from_db()
+    assert attempt.is_open and str(first["id"]) in attempt.answers
+    response = client.post(f"/kuis/percobaan/{attempt.pk}/kirim/", {"confirm": "1", f"q{first['id']}": _key(attempt)[str(first["id"])]})
+    assert response.status_code == 302 and response.url.endswith("/hasil/")
+    body = client.get(response.url).content.decode()
+    assert "Nilai: 50" in body and "RAHASIA-PEMBAHASAN" in body  # full review after submission
+    response = client.post(f"/kuis/percobaan/{attempt.pk}/kirim/", {"confirm": "1"}, follow=True)
+    assert "sudah dikirim" in response.content.decode()
+
+
+def test_review_policy_score_only_hides_the_questions(client, learner, course, make_quiz):
+    quiz = make_quiz(course, questions=2, review_policy="score")
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    attempt_submit(attempt=attempt, answers=_key(attempt))
+    client.force_login(learner)
+    body = client.get(f"/kuis/percobaan/{attempt.pk}/hasil/").content.decode()
+    assert "Nilai: 100" in body and "Soal uji" not in body
+
+
+def test_start_button_disappears_when_attempts_are_used_up(client, learner, course, make_quiz):
+    quiz = make_quiz(course, max_attempts=1)
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    attempt_submit(attempt=attempt)
+    client.force_login(learner)
+    body = client.get(f"/kuis/{quiz.pk}/").content.decode()
+    assert "Mulai kuis" not in body and "sudah habis" in body
+    response = client.post(f"/kuis/{quiz.pk}/mulai/", follow=True)
+    assert "sudah habis" in response.content.decode()
+    assert Attempt.objects.count() == 1
+
+
+def test_quiz_of_an_unpublished_course_is_not_found(client, learner, course, make_quiz):
+    quiz = make_quiz(course)
+    type(course).objects.filter(pk=course.pk).update(live=False)
+    client.force_login(learner)
+    assert client.get(f"/kuis/{quiz.pk}/").status_code == 404
+    assert client.post(f"/kuis/{quiz.pk}/mulai/").status_code == 404
+
+
+def test_autosave_and_submit_query_counts(client, learner, course, make_quiz, django_assert_max_num_queries):
+    quiz = make_quiz(course, questions=50)
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    client.force_login(learner)
+    question = attempt.snapshot[0]
+    body = json.dumps({"answers": {str(question["id"]): [question["choices"][0]["id"]]}})
+    client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", body, content_type="application/json")  # warm the session
+    with django_assert_max_num_queries(8):
+        client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", body, content_type="application/json")
+    with django_assert_max_num_queries(14):
+        client.post(f"/kuis/percobaan/{attempt.pk}/kirim/", {"confirm": "1"})
+    attempt.refresh_from_db()
+    assert not attempt.is_open
