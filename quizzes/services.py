@@ -63,28 +63,36 @@ def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
 
 def attempt_start(*, quiz: Quiz, employee, now=None, rng: random.Random | None = None) -> Attempt:
     """Start an attempt, or return the learner's open one. Draws the questions and freezes
-    them in a snapshot. Refuses with QuizRefused (attempts used up, cooldown, audience...)."""
+    them in a snapshot. Refuses with QuizRefused (attempts used up, cooldown, audience...).
+
+    The learner's roster row is locked while checking and creating, so racing starts (two
+    tabs, a double tap) cannot both pass the attempt limit; the unique constraints on the
+    open attempt and on the attempt number back this up in the database."""
+    from organizations.models import Employee
+
     now = now or timezone.now()
     attempts_close_expired(now=now, quiz=quiz, employee=employee)
-    current = Attempt.objects.filter(quiz=quiz, employee=employee, state=AttemptState.IN_PROGRESS).first()
-    if current is not None:
-        return current
-    problem = quiz_start_problem(quiz=quiz, employee=employee, now=now)
-    if problem is not None:
-        raise QuizRefused(problem.message, problem.code)
-    snapshot = _snapshot(quiz, rng or random.SystemRandom())
-    if not snapshot:
-        raise QuizRefused(_("Bank soal kuis ini masih kosong. Hubungi pengelola kursus."), "no_questions")
-    if Enrollment.objects.filter(employee=employee, course_id=quiz.course_id).first() is None:
-        enrollment_ensure(employee=employee, course=quiz.course, source=EnrollmentSource.AUTOMATIC if quiz.course.mandatory else EnrollmentSource.SELF)
-    number = (Attempt.objects.filter(quiz=quiz, employee=employee).order_by("-number").values_list("number", flat=True).first() or 0) + 1
     try:
         with transaction.atomic():
+            Employee.objects.select_for_update().filter(pk=employee.pk).first()
+            current = Attempt.objects.filter(quiz=quiz, employee=employee, state=AttemptState.IN_PROGRESS).first()
+            if current is not None:
+                return current
+            problem = quiz_start_problem(quiz=quiz, employee=employee, now=now)
+            if problem is not None:
+                raise QuizRefused(problem.message, problem.code)
+            snapshot = _snapshot(quiz, rng or random.SystemRandom())
+            if not snapshot:
+                raise QuizRefused(_("Bank soal kuis ini masih kosong. Hubungi pengelola kursus."), "no_questions")
+            if not Enrollment.objects.filter(employee=employee, course_id=quiz.course_id).exists():
+                source = EnrollmentSource.AUTOMATIC if quiz.course.mandatory else EnrollmentSource.SELF
+                enrollment_ensure(employee=employee, course=quiz.course, source=source)
+            last = Attempt.objects.filter(quiz=quiz, employee=employee).order_by("-number").values_list("number", flat=True).first()
             return Attempt.objects.create(
-                quiz=quiz, employee=employee, number=number, started_at=now, deadline=_deadline(quiz, now), snapshot=snapshot
+                quiz=quiz, employee=employee, number=(last or 0) + 1, started_at=now, deadline=_deadline(quiz, now), snapshot=snapshot
             )
     except IntegrityError:
-        # A simultaneous start won (double click, or two tabs): both constraints point to it.
+        # Only without the row lock (SQLite's own locking aside): the winner's open attempt.
         winner = Attempt.objects.filter(quiz=quiz, employee=employee, state=AttemptState.IN_PROGRESS).first()
         if winner is not None:
             return winner

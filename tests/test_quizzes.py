@@ -366,3 +366,130 @@ def test_autosave_and_submit_query_counts(client, learner, course, make_quiz, dj
         client.post(f"/kuis/percobaan/{attempt.pk}/kirim/", {"confirm": "1"})
     attempt.refresh_from_db()
     assert not attempt.is_open
+
+
+# --- admin: question bank, import, item analysis ---------------------------------------------------
+
+
+def _question_form_data(course, *, type_="single", correct=(0,)):
+    data = {
+        "course": course.pk, "category": "umum", "type": type_, "active": "on",
+        "text": json.dumps({"blocks": [{"key": "a", "type": "unstyled", "text": "Pertanyaan baru?", "depth": 0, "inlineStyleRanges": [], "entityRanges": []}], "entityMap": {}}),
+        "explanation": json.dumps({"blocks": [{"key": "b", "type": "unstyled", "text": "", "depth": 0, "inlineStyleRanges": [], "entityRanges": []}], "entityMap": {}}),
+        "choices-TOTAL_FORMS": "3", "choices-INITIAL_FORMS": "0", "choices-MIN_NUM_FORMS": "2", "choices-MAX_NUM_FORMS": "8",
+    }
+    for i in range(3):
+        data.update({f"choices-{i}-text": f"Pilihan {i}", f"choices-{i}-feedback": "", f"choices-{i}-ORDER": str(i + 1), f"choices-{i}-DELETE": "", f"choices-{i}-id": ""})
+        if i in correct:
+            data[f"choices-{i}-is_correct"] = "on"
+    return data
+
+
+def test_editor_adds_a_question_and_bad_keys_are_refused(client, editor, course):
+    client.force_login(editor)
+    response = client.post("/admin/bank-soal/new/", _question_form_data(course, correct=(0, 1)))
+    assert response.status_code == 200 and "tepat satu pilihan benar" in response.content.decode()
+    assert not Question.objects.exists()
+    response = client.post("/admin/bank-soal/new/", _question_form_data(course, correct=(1,)))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = Question.objects.get()
+    assert [c.is_correct for c in question.choices.all()] == [False, True, False]
+
+
+QUESTION_CSV = (
+    "kursus,kategori,jenis,pertanyaan,pilihan_a,pilihan_b,pilihan_c,kunci,pembahasan\r\n"
+    "{slug},dasar,tunggal,Apa itu gratifikasi?,Pemberian dalam arti luas,Hanya uang,Hanya barang,A,Penjelasan Pasal 12B\r\n"
+    "{slug},dasar,jamak,Saluran resmi?,GOL,Email KPK,Media sosial,\"A,B\",\r\n"
+    "{slug},dasar,benar_salah,Ada nilai minimum?,Benar,Salah,,B,\r\n"
+)
+
+
+def test_question_import_previews_then_creates(client, editor, course):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    upload = SimpleUploadedFile("soal.csv", QUESTION_CSV.format(slug=course.slug).encode("utf-8-sig"))
+    response = client.post("/admin/impor-soal/", {"file": upload})
+    assert response.status_code == 302
+    preview = client.get(response.url).content.decode()
+    assert "3 baru" in preview and not Question.objects.exists()
+    record_id = response.url.rstrip("/").split("/")[-1]
+    response = client.post(f"/admin/impor-soal/{record_id}/konfirmasi/")
+    assert response.status_code == 302
+    assert Question.objects.count() == 3
+    assert Question.objects.get(type="multiple").choices.filter(is_correct=True).count() == 2
+    # importing the same file again: nothing new, and the applied record cannot be applied twice
+    assert client.post(f"/admin/impor-soal/{record_id}/konfirmasi/").status_code == 302
+    assert Question.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\nx,tunggal,Soal?,A,B,A\r\n", "tidak ada"),
+        ("kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n{slug},ganda,Soal?,A,B,A\r\n", "Jenis harus"),
+        ("kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n{slug},tunggal,Soal?,A,B,C\r\n", "menunjuk pilihan yang kosong"),
+        ("kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n{slug},tunggal,Soal?,A,B,\"A,B\"\r\n", "tepat satu pilihan benar"),
+        ("kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n{slug},tunggal,,A,B,A\r\n", "Pertanyaan kosong"),
+        ("kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n{slug},tunggal,<script>x</script>,A,B,A\r\n{slug},tunggal,<script>x</script>,A,B,A\r\n", "dua kali"),
+    ],
+)
+def test_question_import_rejects_bad_rows(client, editor, course, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    response = client.post("/admin/impor-soal/", {"file": SimpleUploadedFile("soal.csv", content.format(slug=course.slug).encode())})
+    preview = client.get(response.url).content.decode()
+    assert message in preview and "Konfirmasi impor" not in preview
+    record_id = response.url.rstrip("/").split("/")[-1]
+    client.post(f"/admin/impor-soal/{record_id}/konfirmasi/")
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "filename, content, message",
+    [
+        ("soal.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", ".xls"),
+        ("soal.csv", b"nama,umur\r\nA,1\r\n", "kolom yang hilang"),
+        ("soal.pdf", b"%PDF-1.4", "CSV atau XLSX"),
+        ("soal.xlsx", b"PK\x03\x04rusak", "XLSX rusak"),
+        ("soal.csv", b"", "kosong"),
+    ],
+)
+def test_malformed_question_files_are_refused(client, editor, filename, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    response = client.post("/admin/impor-soal/", {"file": SimpleUploadedFile(filename, content)})
+    assert response.status_code == 200 and message in response.content.decode()
+    from quizzes.models import QuestionImport
+
+    assert not QuestionImport.objects.exists()
+
+
+def test_item_analysis_and_its_xlsx_export(client, editor, course, make_quiz, opd_a):
+    from openpyxl import load_workbook
+
+    quiz = make_quiz(course, questions=3, shuffle_questions=False)
+    for i in range(6):
+        employee = EmployeeFactory(opd=opd_a)
+        attempt = attempt_start(quiz=quiz, employee=employee)
+        answers = _key(attempt) if i % 2 else _key(attempt, right=False)
+        attempt_submit(attempt=attempt, answers=answers)
+    Question.objects.filter(pk=attempt.snapshot[0]["id"]).update(text="<p>=HYPERLINK(\"x\")</p>")
+    client.force_login(editor)
+    body = client.get(f"/admin/analisis-kuis/{quiz.pk}/").content.decode()
+    assert "Soal uji 1" in body and "50,0" in body  # Indonesian decimal comma
+    response = client.get(f"/admin/analisis-kuis/{quiz.pk}/", {"format": "xlsx"})
+    sheet = load_workbook(__import__("io").BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:4] == ("id_soal", "pertanyaan", "jumlah_jawaban", "indeks_kesukaran_persen")
+    assert len(rows) == 5 and all(row[2] == 6 for row in rows[2:])
+
+
+def test_learners_and_observers_cannot_reach_the_question_bank(client, learner, observer):
+    for user in (learner, observer):
+        client.force_login(user)
+        for url in ("/admin/bank-soal/", "/admin/impor-soal/", "/admin/kuis/"):
+            response = client.get(url)
+            assert response.status_code == 302 and not response.url.startswith(url)

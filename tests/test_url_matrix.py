@@ -16,8 +16,8 @@ from organizations.models import Role, RoleAssignment, RosterImport
 from .factories import EmployeeFactory, UserFactory
 
 ROLES = ["anonymous", "learner", "coordinator", "hr", "auditor", "observer", "editor"]
-OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "elearning.")
-OUR_NAMESPACE_PREFIXES = ("organizations_",)
+OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "elearning.")
+OUR_NAMESPACE_PREFIXES = ("organizations_", "quizzes_")
 
 LOGIN = "login"  # 302 to the allauth login page
 DENIED = "denied"  # Wagtail's "no permission": 302 away from the page, nothing shown
@@ -37,6 +37,8 @@ ADMIN_READ_B = row(LOGIN, LOGIN, 404, 200, 200, 200, 404)
 ADMIN_ROLES_READ = row(LOGIN, LOGIN, DENIED, 200, 200, DENIED, DENIED)
 LOGGED_IN_200 = row(LOGIN, 200, 200, 200, 200, 200, 200)
 LOGGED_IN_R = row(LOGIN, R, R, R, R, R, R)
+LEARNER_ONLY = row(LOGIN, 200, 404, 404, 404, 404, 404)
+ADMIN_EDITOR_ONLY = row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, 200)
 
 # url name -> (path template, method, expected per role). {emp_b}, {opd_b}, {role}, {import} are filled in.
 OURS = {
@@ -94,6 +96,33 @@ OURS = {
     # a lesson of OPD B's course: refused with a message, nothing recorded
     "lesson_complete": ("/belajar/pelajaran/{lesson_b}/selesai/", "post", LOGGED_IN_R),
     "courses_assign": ("/admin/tugaskan-kursus/", "get", ADMIN_HR_ONLY),
+    # quizzes: the attempt is the learner's; everybody else gets 404, as for a missing one
+    "quiz_detail": ("/kuis/{quiz}/", "get", LOGGED_IN_200),
+    "quiz_start": ("/kuis/{quiz}/mulai/", "post", LOGGED_IN_R),
+    "attempt_take": ("/kuis/percobaan/{attempt}/", "get", LEARNER_ONLY),
+    "attempt_save": ("/kuis/percobaan/{attempt}/simpan/", "post", row(LOGIN, R, 404, 404, 404, 404, 404)),
+    "attempt_finish": ("/kuis/percobaan/{attempt}/kirim/", "post", LEARNER_ONLY),  # asks to confirm
+    "attempt_result": ("/kuis/percobaan/{attempt}/hasil/", "get", row(LOGIN, R, 404, 404, 404, 404, 404)),
+    "quizzes_import": ("/admin/impor-soal/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_import_preview": ("/admin/impor-soal/{question_import}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_import_confirm": ("/admin/impor-soal/{question_import}/konfirmasi/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
+    "quizzes_item_analysis": ("/admin/analisis-kuis/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:index": ("/admin/bank-soal/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:index_results": ("/admin/bank-soal/results/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:add": ("/admin/bank-soal/new/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:edit": ("/admin/bank-soal/edit/{question}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:delete": ("/admin/bank-soal/delete/{question}/", "get", ADMIN_NOBODY),
+    "quizzes_question:history": ("/admin/bank-soal/history/{question}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:history_results": ("/admin/bank-soal/history-results/{question}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:usage": ("/admin/bank-soal/usage/{question}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:index": ("/admin/kuis/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:index_results": ("/admin/kuis/results/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:add": ("/admin/kuis/new/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:edit": ("/admin/kuis/edit/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:delete": ("/admin/kuis/delete/{quiz}/", "get", ADMIN_NOBODY),
+    "quizzes_quiz:history": ("/admin/kuis/history/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:history_results": ("/admin/kuis/history-results/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:usage": ("/admin/kuis/usage/{quiz}/", "get", ADMIN_EDITOR_ONLY),
 }
 
 # Wagtail pages (served by the catch-all): the catalogue is public, courses need a login,
@@ -171,7 +200,7 @@ def test_our_table_names_real_urls():
 
 
 @pytest.fixture
-def world(db, opd_a, opd_b, make_staff, make_course):
+def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
     learner = UserFactory()
     EmployeeFactory(user=learner, opd=opd_a, email=learner.email)
     users = {
@@ -191,7 +220,17 @@ def world(db, opd_a, opd_b, make_staff, make_course):
     course_a = make_course(lessons=2)
     course_b = make_course(lessons=1, opds=[opd_b])
     course_optional = make_course(lessons=1, mandatory=False)
+    from quizzes.models import QuestionImport
+    from quizzes.services import attempt_start
+
+    quiz = make_quiz(course_a, questions=2)
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    question_import = QuestionImport.objects.create(filename="soal.csv", content=b"kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n")
     ids = {
+        "quiz": quiz.pk,
+        "attempt": attempt.pk,
+        "question": attempt.snapshot[0]["id"],
+        "question_import": question_import.pk,
         "course_a": course_a.pk,
         "course_optional": course_optional.pk,
         "lesson_b": course_b.test_lessons[0].pk,
