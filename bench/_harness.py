@@ -120,10 +120,13 @@ class Result:
         return self.percentile(99)
 
 
-def load(port: int, path: str, *, label: str, requests: int, concurrency: int, cookie: str = "",
+def load(port: int, path: str = "", *, label: str, requests: int, concurrency: int, cookie: str = "",
          method: str = "GET", body: bytes | None = None, headers: dict | None = None,
-         expect_status: int = 200) -> Result:
-    """Send `requests` requests with `concurrency` keep-alive connections; a bounded run."""
+         expect_status: int = 200, make_request=None) -> Result:
+    """Send `requests` requests with `concurrency` keep-alive connections; a bounded run.
+
+    `make_request(worker, n)`, when given, returns (method, path, body, headers, expected
+    status) for the n-th request of a worker, for requests that differ per learner."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -132,19 +135,27 @@ def load(port: int, path: str, *, label: str, requests: int, concurrency: int, c
     if cookie:
         all_headers["Cookie"] = cookie
 
-    def worker():
+    def fixed(worker_index, n):
+        return method, path, body, all_headers, expect_status
+
+    build = make_request or fixed
+
+    def worker(worker_index):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        n = 0
         while True:
             with lock:
                 if remaining[0] <= 0:
                     break
                 remaining[0] -= 1
+            req_method, req_path, req_body, req_headers, req_expect = build(worker_index, n)
+            n += 1
             started = time.perf_counter()
             try:
-                conn.request(method, path, body=body, headers=all_headers)
+                conn.request(req_method, req_path, body=req_body, headers={"Host": "127.0.0.1", **req_headers})
                 response = conn.getresponse()
                 response.read()
-                ok = response.status == expect_status
+                ok = response.status == req_expect
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
@@ -158,7 +169,7 @@ def load(port: int, path: str, *, label: str, requests: int, concurrency: int, c
         conn.close()
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,5 +1,6 @@
 """Learner-facing quiz views: start page, the attempt (one page, autosaved), submit, result."""
 
+import datetime
 import json
 
 from django.contrib import messages
@@ -64,10 +65,18 @@ def attempt_take(request, attempt_id: int):
     attempt.refresh_from_db()
     if not attempt.is_open:
         return redirect("attempt_result", attempt_id=attempt.pk)
+    now = timezone.now()
     return TemplateResponse(
         request,
         "quizzes/attempt.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "questions": public_questions(attempt), "now": timezone.now()},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": public_questions(attempt),
+            "now": now,
+            # a countdown helps within a sitting; a deadline set by the course close date is a date
+            "show_countdown": attempt.deadline is not None and attempt.deadline - now <= datetime.timedelta(hours=24),
+        },
     )
 
 
