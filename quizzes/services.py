@@ -71,6 +71,9 @@ def attempt_start(*, quiz: Quiz, employee, now=None, rng: random.Random | None =
     from organizations.models import Employee
 
     now = now or timezone.now()
+    if employee is None:  # a staff account without a roster row: say why, start nothing
+        problem = quiz_start_problem(quiz=quiz, employee=None, now=now)
+        raise QuizRefused(problem.message, problem.code)
     attempts_close_expired(now=now, quiz=quiz, employee=employee)
     try:
         with transaction.atomic():

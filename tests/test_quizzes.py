@@ -493,3 +493,11 @@ def test_learners_and_observers_cannot_reach_the_question_bank(client, learner, 
         for url in ("/admin/bank-soal/", "/admin/impor-soal/", "/admin/kuis/"):
             response = client.get(url)
             assert response.status_code == 302 and not response.url.startswith(url)
+
+
+def test_staff_without_a_roster_row_cannot_start(client, observer, course, make_quiz):
+    quiz = make_quiz(course)
+    client.force_login(observer)
+    response = client.post(f"/kuis/{quiz.pk}/mulai/", follow=True)
+    assert "tidak terhubung dengan data pegawai" in response.content.decode()
+    assert not Attempt.objects.exists()
