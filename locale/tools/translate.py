@@ -32,7 +32,10 @@ def main(path: str) -> None:
             continue
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    for entry in po:
+        if not entry.fuzzy:  # "#|" previous-msgid comments only make sense on fuzzy entries
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     po.save()
     missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or e.fuzzy)]
     print(f"{len(po)} entries, {len(missing)} untranslated or fuzzy")
