@@ -25,12 +25,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "organizations.add_roleassignment",
         "organizations.change_roleassignment",
         "organizations.delete_roleassignment",
+        "certificates.view_certificate",
     },
-    Role.COORDINATOR: STAFF_BASE | ROSTER_READ,
+    Role.COORDINATOR: STAFF_BASE | ROSTER_READ | {"certificates.view_certificate"},
     Role.AUDITOR: STAFF_BASE
     | ROSTER_READ
-    | {"organizations.view_rosterimport", "organizations.view_roleassignment"},
-    Role.OBSERVER: STAFF_BASE | ROSTER_READ,
+    | {
+        "organizations.view_rosterimport",
+        "organizations.view_roleassignment",
+        "certificates.view_certificate",
+        "certificates.revoke_certificate",
+        "certificates.change_certificatesettings",
+    },
+    Role.OBSERVER: STAFF_BASE | ROSTER_READ | {"certificates.view_certificate"},
     Role.EDITOR: STAFF_BASE
     | {
         "wagtailimages.add_image",

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "organizations.apps.OrganizationsConfig",
     "courses.apps.CoursesConfig",
     "quizzes.apps.QuizzesConfig",
+    "certificates.apps.CertificatesConfig",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -266,6 +267,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     # ours: roster activation requests
     "activate": "10/m/ip,5/h/key",
+    # ours: public certificate verification (scanning a QR code is a few requests, not hundreds)
+    "verify_certificate": "30/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Integritas Banjarbaru"

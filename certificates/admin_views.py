@@ -1,0 +1,232 @@
+"""Wagtail admin: the certificate registry (scoped), revocation and re-issue, bulk ZIP."""
+
+import csv
+import io
+import zipfile
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from core.exports import spreadsheet_safe
+from courses.models import CoursePage
+from organizations.models import Opd
+from organizations.permissions import is_read_only
+
+from .models import Certificate
+from .pdf import verification_url
+from .selectors import access_certificate, certificates_visible_to
+from .services import CertificateRefused, certificate_reissue, certificate_revoke
+
+STATUS_CHOICES = [("valid", gettext_lazy("Berlaku")), ("revoked", gettext_lazy("Dicabut")), ("expired", gettext_lazy("Kedaluwarsa"))]
+
+
+def _filter_status(queryset, name, value):
+    today = timezone.localdate()
+    if value == "revoked":
+        return queryset.filter(revoked_at__isnull=False)
+    if value == "expired":
+        return queryset.filter(revoked_at__isnull=True, valid_until__lt=today)
+    if value == "valid":
+        return queryset.filter(revoked_at__isnull=True).exclude(valid_until__lt=today)
+    return queryset
+
+
+class CertificateFilterSet(WagtailFilterSet):
+    opd = ModelChoiceFilter(label=gettext_lazy("OPD saat terbit"), queryset=Opd.objects.order_by("name"))
+    course = ModelChoiceFilter(label=gettext_lazy("Kursus"), queryset=CoursePage.objects.order_by("title"))
+    issued_at = DateFromToRangeFilter(label=gettext_lazy("Tanggal terbit"))
+    status = ChoiceFilter(label=gettext_lazy("Status"), choices=STATUS_CHOICES, method=_filter_status)
+
+    class Meta:
+        model = Certificate
+        fields = ["opd", "course", "issued_at", "status"]
+
+
+class ScopedCertificateMixin:
+    def get_base_queryset(self):
+        return certificates_visible_to(self.request.user).select_related("course")
+
+
+class CertificateIndexView(ScopedCertificateMixin, generic.IndexView):
+    def get_header_buttons(self):
+        buttons = super().get_header_buttons()
+        from wagtail.admin.widgets import HeaderButton
+
+        query = self.request.GET.urlencode()
+        buttons.append(HeaderButton(_("Unduh ZIP (sesuai filter)"), url=f"{reverse('certificates_zip')}?{query}", icon_name="download"))
+        return buttons
+
+
+class CertificateInspectView(ScopedCertificateMixin, generic.InspectView):
+    def get_object(self, queryset=None):
+        return access_certificate(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_revoke"] = self.request.user.has_perm("certificates.revoke_certificate") and not is_read_only(self.request.user)
+        context["verify_url"] = verification_url(self.object.code)
+        return context
+
+
+class CertificateViewSet(ModelViewSet):
+    model = Certificate
+    icon = "doc-full"
+    menu_label = gettext_lazy("Sertifikat")
+    menu_order = 240
+    add_to_admin_menu = True
+    list_display = [
+        Column("number", label=gettext_lazy("Nomor")),
+        "full_name",
+        Column("opd_name", label=gettext_lazy("OPD saat terbit")),
+        Column("course_title", label=gettext_lazy("Kursus")),
+        DateColumn("issued_at", label=gettext_lazy("Terbit")),
+        Column("get_status_display", label=gettext_lazy("Status")),
+    ]
+    filterset_class = CertificateFilterSet
+    search_fields = ["number", "full_name", "nip", "code"]
+    # Certificates are issued by the service, never typed in: nobody holds add or change
+    # permission, and the generic form is kept to one harmless field.
+    form_fields = ["full_name"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "number", "code", "full_name", "nip", "opd_name", "position", "course_title", "jp_hours", "score",
+        "completed_at", "issued_at", "valid_until", "sha256", "revoked_at", "revocation_reason", "replaced_by",
+    ]
+    inspect_template_name = "certificates/admin/inspect.html"
+    index_view_class = CertificateIndexView
+    inspect_view_class = CertificateInspectView
+    copy_view_enabled = False
+    list_per_page = 50
+
+    def get_permissions_to_register(self):
+        return []
+
+
+class RevokeForm(forms.Form):
+    action = forms.ChoiceField(
+        label=gettext_lazy("Tindakan"),
+        choices=[("revoke", gettext_lazy("Cabut")), ("reissue", gettext_lazy("Terbitkan ulang dengan nama yang dibetulkan"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=gettext_lazy("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    full_name = forms.CharField(label=gettext_lazy("Nama yang benar (untuk terbit ulang)"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "reissue" and not (cleaned.get("full_name") or "").strip():
+            self.add_error("full_name", _("Isi nama yang benar untuk sertifikat baru."))
+        return cleaned
+
+
+@require_http_methods(["GET", "POST"])
+def revoke_view(request, pk):
+    if not request.user.has_perm("certificates.revoke_certificate") or is_read_only(request.user):
+        raise PermissionDenied
+    certificate = access_certificate(request.user, pk)
+    form = RevokeForm(request.POST or None, initial={"full_name": certificate.full_name})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "reissue":
+                new = certificate_reissue(certificate=certificate, full_name=data["full_name"], reason=data["reason"], acting_user=request.user)
+                messages.success(request, _("Sertifikat %(old)s dicabut dan diganti %(new)s.") % {"old": certificate.number, "new": new.number})
+                return redirect("certificates_certificate:inspect", new.pk)
+            certificate_revoke(certificate=certificate, reason=data["reason"], acting_user=request.user)
+            messages.success(request, _("Sertifikat %(number)s dicabut.") % {"number": certificate.number})
+            return redirect("certificates_certificate:inspect", certificate.pk)
+        except CertificateRefused as refusal:
+            form.add_error(None, refusal.message)
+    return TemplateResponse(request, "certificates/admin/revoke.html", {"certificate": certificate, "form": form})
+
+
+MANIFEST_COLUMNS = ["nomor", "kode", "nip", "nama", "opd_kode", "opd_saat_terbit", "kursus", "jp", "diterbitkan", "status", "sha256", "url_verifikasi"]
+
+
+class _Sink(io.RawIOBase):
+    """A write-only stream that hands over what was written, for streaming a ZIP."""
+
+    def __init__(self):
+        self.chunks = []
+        self.offset = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        self.offset += len(data)
+        return len(data)
+
+    def tell(self):
+        return self.offset
+
+    def drain(self):
+        data, self.chunks = b"".join(self.chunks), []
+        return data
+
+
+def zip_entry_name(certificate: Certificate) -> str:
+    nip = certificate.nip or f"tanpa-nip-{certificate.employee_id}"
+    return f"{certificate.opd_code}/{nip}_{certificate.course_slug}_{certificate.number.replace('/', '-')}.pdf"
+
+
+def certificates_zip_stream(certificates, *, chunk_size: int = 1024 * 1024):
+    """A ZIP (stored, not compressed: PDFs barely compress) written as it is read: memory
+    stays flat whatever the number of files. `certificates` may be a lazy iterator."""
+    sink = _Sink()
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(MANIFEST_COLUMNS)
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for certificate in certificates:
+            with certificate.pdf.open("rb") as source, archive.open(zip_entry_name(certificate), mode="w", force_zip64=True) as target:
+                while block := source.read(chunk_size):
+                    target.write(block)
+                    yield sink.drain()
+            writer.writerow(
+                [spreadsheet_safe(v) for v in (
+                    certificate.number, certificate.code, certificate.nip, certificate.full_name, certificate.opd_code,
+                    certificate.opd_name, certificate.course_title, certificate.jp_hours,
+                    timezone.localtime(certificate.issued_at).strftime("%Y-%m-%d %H:%M"), certificate.status,
+                    certificate.sha256, verification_url(certificate.code),
+                )]
+            )
+            yield sink.drain()
+        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+    yield sink.drain()
+
+
+@require_http_methods(["GET"])
+def zip_view(request):
+    if not request.user.has_perm("certificates.view_certificate"):
+        raise PermissionDenied
+    filterset = CertificateFilterSet(request.GET or None, queryset=certificates_visible_to(request.user).order_by("opd_code", "number"))
+    queryset = filterset.qs if filterset.is_valid() else certificates_visible_to(request.user).none()
+    from core.audit import audit_record
+
+    count = queryset.count()
+    audit_record(instance=request.user, action="integritas.certificate_export", user=request.user, data={"filters": request.GET.dict(), "count": count})
+    response = StreamingHttpResponse(certificates_zip_stream(queryset.iterator(chunk_size=200)), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="sertifikat-{timezone.localdate():%Y%m%d}.zip"'
+    return response
+
+
+def admin_urlpatterns():
+    return [
+        path("sertifikat-zip/", zip_view, name="certificates_zip"),
+        path("sertifikat-cabut/<int:pk>/", revoke_view, name="certificates_revoke"),
+    ]

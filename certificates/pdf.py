@@ -1,0 +1,99 @@
+"""Rendering a certificate to PDF, once, at issue.
+
+xhtml2pdf runs under a resource policy that forbids the network and confines file reads to
+this app's `assets/` directory (the embedded font). Images (logo, signature, QR code) are
+read by us from storage and embedded as data URIs, so the renderer never follows a path or
+URL that came from data. Every text field goes through Django's autoescaping: a name with
+HTML, a `file://` path or a remote image URL prints as text and fetches nothing.
+"""
+
+import base64
+import io
+import logging
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+ASSETS = Path(__file__).resolve().parent / "assets"
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+
+
+class CertificateRenderError(Exception):
+    pass
+
+
+def tanggal(value) -> str:
+    """A date in Indonesian, whatever the active language: 28 November 2026."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.SITE_BASE_URL}{reverse('certificate_verify', args=[code])}"
+
+
+def qr_data_uri(url: str) -> str:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def image_data_uri(image) -> str:
+    """A Wagtail image embedded as a data URI, or "" when it is missing or unreadable."""
+    if image is None:
+        return ""
+    try:
+        rendition = image.get_rendition("max-600x300|format-png")
+        with rendition.file.open("rb") as handle:
+            content = handle.read()
+    except Exception:  # a missing or broken file must not stop a certificate being issued
+        logger.warning("Certificate image %s could not be read; left out", image.pk, exc_info=True)
+        return ""
+    return "data:image/png;base64," + base64.b64encode(content).decode()
+
+
+def link_callback(uri: str, rel: str) -> str:
+    """Only the bundled fonts resolve; anything else fetches nothing."""
+    name = uri.removeprefix("assets/")
+    candidate = (ASSETS / name).resolve()
+    if candidate.is_file() and ASSETS in candidate.parents:
+        return str(candidate)
+    return ""
+
+
+def _policy():
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    return ResourceAccessPolicy.server(base_dir=ASSETS, allow_remote=False)
+
+
+def render_html_to_pdf(html: str) -> bytes:
+    from xhtml2pdf import pisa
+
+    output = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=output, link_callback=link_callback, encoding="utf-8", resource_policy=_policy())
+    if result.err:
+        raise CertificateRenderError(f"xhtml2pdf reported {result.err} error(s)")
+    return output.getvalue()
+
+
+def certificate_html(*, certificate, logo_uri: str, signature_uri: str, texts: dict) -> str:
+    from django.utils import timezone
+
+    return render_to_string(
+        "certificates/pdf.html",
+        {
+            "c": certificate,
+            "completed": tanggal(timezone.localtime(certificate.completed_at).date()),
+            "issued": tanggal(timezone.localtime(certificate.issued_at).date()),
+            "valid_until": tanggal(certificate.valid_until) if certificate.valid_until else "",
+            "qr": qr_data_uri(verification_url(certificate.code)),
+            "verify_url": verification_url(certificate.code),
+            "logo": logo_uri,
+            "signature": signature_uri,
+            "texts": texts,
+        },
+    )

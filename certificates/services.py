@@ -1,0 +1,188 @@
+"""Issuing, revoking and re-issuing certificates."""
+
+import base64
+import datetime
+import hashlib
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from courses.models import Enrollment, EnrollmentStatus
+
+from .models import DEFAULT_NUMBER_PATTERN, Certificate, CertificateSequence, CertificateSettings
+from .pdf import certificate_html, image_data_uri, render_html_to_pdf
+
+
+class CertificateRefused(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def verification_code() -> str:
+    """80 random bits, 16 lowercase base32 characters: short, URL-safe, unambiguous to type."""
+    return base64.b32encode(secrets.token_bytes(10)).decode().lower()
+
+
+def _take_number(year: int, pattern: str) -> tuple[int, str]:
+    """The next number of `year`, under a row lock: no gaps, no duplicates."""
+    CertificateSequence.objects.bulk_create([CertificateSequence(year=year)], ignore_conflicts=True)
+    sequence = CertificateSequence.objects.select_for_update().get(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    try:
+        number = pattern.format(seq=sequence.last, year=year)
+    except (KeyError, IndexError, ValueError):
+        number = DEFAULT_NUMBER_PATTERN.format(seq=sequence.last, year=year)
+    return sequence.last, number
+
+
+def _final_score(enrollment):
+    from quizzes.models import Attempt, QuizKind
+
+    return (
+        Attempt.objects.filter(employee_id=enrollment.employee_id, quiz__course_id=enrollment.course_id, quiz__kind=QuizKind.FINAL, passed=True)
+        .aggregate(best=Max("score"))["best"]
+    )
+
+
+def _valid_until(course, completed_at):
+    months = course.certificate_validity_months
+    if not months:
+        return None
+    day = timezone.localtime(completed_at).date()
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):  # 31 January + 1 month is 28/29 February
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    return None
+
+
+def certificate_issue(*, enrollment: Enrollment, full_name: str | None = None, acting_user=None) -> Certificate:
+    """The certificate of a completed enrollment: issued (numbered, frozen, rendered and
+    hashed) the first time, returned as it is every later time. Safe to call from a retried
+    or duplicated task and from concurrent requests: the enrollment row is locked."""
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update(of=("self",))
+            .select_related("employee__opd", "course", "completed_opd")
+            .get(pk=enrollment.pk)
+        )
+        existing = Certificate.objects.filter(enrollment=enrollment, is_current=True).first()
+        if existing is not None:
+            return existing
+        if enrollment.status != EnrollmentStatus.COMPLETED:
+            raise CertificateRefused(_("Kursus belum selesai; sertifikat belum dapat diterbitkan."), "not_completed")
+        certificate = _build(enrollment, full_name=full_name)
+    transaction.on_commit(lambda: _notify(certificate))
+    return certificate
+
+
+def _build(enrollment, *, full_name=None) -> Certificate:
+    settings_obj = CertificateSettings.load()
+    employee, course = enrollment.employee, enrollment.course
+    opd = enrollment.completed_opd or employee.opd
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    sequence, number = _take_number(year, settings_obj.number_pattern)
+    certificate = Certificate(
+        enrollment=enrollment, employee=employee, course=course, number=number, year=year, sequence=sequence,
+        code=verification_code(), full_name=full_name or employee.full_name, nip=employee.nip or "",
+        opd=opd, opd_code=opd.code, opd_name=opd.name, position=employee.position,
+        course_title=course.title, course_slug=course.slug, jp_hours=course.jp_hours, score=_final_score(enrollment),
+        completed_at=enrollment.completed_at, signatory_name=settings_obj.signatory_name,
+        signatory_nip=settings_obj.signatory_nip, signatory_title=settings_obj.signatory_title, issued_at=now,
+        valid_until=_valid_until(course, enrollment.completed_at),
+    )
+    texts = {"issuer": settings_obj.issuer, "title": settings_obj.title, "statement": settings_obj.statement, "city": settings_obj.city}
+    html = certificate_html(
+        certificate=certificate, logo_uri=image_data_uri(settings_obj.logo), signature_uri=image_data_uri(settings_obj.signature), texts=texts
+    )
+    content = render_html_to_pdf(html)
+    certificate.sha256 = hashlib.sha256(content).hexdigest()
+    certificate.pdf.save(f"{year}/{certificate.code}.pdf", ContentFile(content), save=False)
+    certificate.save()
+    return certificate
+
+
+def _notify(certificate: Certificate) -> None:
+    from django.conf import settings
+
+    email = certificate.employee.email
+    if not email:
+        return
+    link = f"{settings.SITE_BASE_URL}{reverse('my_certificates')}"
+    send_mail(
+        _("Sertifikat Anda: %(course)s") % {"course": certificate.course_title},
+        _(
+            "Selamat, %(name)s.\n\nAnda telah menyelesaikan “%(course)s”. Sertifikat nomor %(number)s dapat "
+            "diunduh di %(link)s\n\nKeasliannya dapat diperiksa siapa pun di %(verify)s\n"
+        )
+        % {
+            "name": certificate.full_name, "course": certificate.course_title, "number": certificate.number, "link": link,
+            "verify": f"{settings.SITE_BASE_URL}{reverse('certificate_verify', args=[certificate.code])}",
+        },
+        None,
+        [email],
+    )
+
+
+def certificate_revoke(*, certificate: Certificate, reason: str, acting_user) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateRefused(_("Tuliskan alasan pencabutan."), "no_reason")
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.is_revoked:
+            raise CertificateRefused(_("Sertifikat ini sudah dicabut."), "revoked")
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = acting_user
+        certificate.revocation_reason = reason
+        certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        audit_record(
+            instance=certificate, action="integritas.certificate_revoke", user=acting_user,
+            data={"number": certificate.number, "reason": reason},
+        )
+    return certificate
+
+
+def certificate_reissue(*, certificate: Certificate, full_name: str, reason: str, acting_user) -> Certificate:
+    """Correct a certificate (for instance a misspelt name): a new certificate with a new
+    number and code is issued, and the old one is revoked as replaced by it."""
+    full_name = (full_name or "").strip()
+    reason = (reason or "").strip()
+    if not full_name:
+        raise CertificateRefused(_("Nama pada sertifikat baru tidak boleh kosong."), "no_name")
+    if not reason:
+        raise CertificateRefused(_("Tuliskan alasan penerbitan ulang."), "no_reason")
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not old.is_current or old.is_revoked:
+            raise CertificateRefused(_("Hanya sertifikat yang berlaku yang dapat diterbitkan ulang."), "not_current")
+        Enrollment.objects.select_for_update(of=("self",)).get(pk=old.enrollment_id)
+        old.is_current = False
+        old.save(update_fields=["is_current"])
+        enrollment = Enrollment.objects.select_related("employee__opd", "course", "completed_opd").get(pk=old.enrollment_id)
+        new = _build(enrollment, full_name=full_name)
+        old.replaced_by = new
+        old.revoked_at = timezone.now()
+        old.revoked_by = acting_user
+        old.revocation_reason = _("Diganti oleh sertifikat %(number)s: %(reason)s") % {"number": new.number, "reason": reason}
+        old.save(update_fields=["replaced_by", "revoked_at", "revoked_by", "revocation_reason"])
+        audit_record(
+            instance=new, action="integritas.certificate_reissue", user=acting_user,
+            data={"old": old.number, "new": new.number, "reason": reason, "name": full_name},
+        )
+    transaction.on_commit(lambda: _notify(new))
+    return new

@@ -1,0 +1,104 @@
+"""The learner's certificates and the public verification pages."""
+
+from allauth.core.internal import ratelimit as ratelimit_impl
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from courses.models import Enrollment, EnrollmentStatus
+from organizations.selectors import employee_for_user
+
+from .models import Certificate
+from .selectors import access_own_certificate, certificate_by_code, certificates_of
+
+NOINDEX = "noindex, nofollow, noarchive"
+
+
+def course_section(*, request, course, enrollment) -> str:
+    """The certificate box on a completed course's page (registered with courses.extensions)."""
+    if enrollment is None or enrollment.status != EnrollmentStatus.COMPLETED:
+        return ""
+    certificate = Certificate.objects.filter(enrollment=enrollment, is_current=True).first()
+    return render_to_string("certificates/includes/course_section.html", {"certificate": certificate}, request=request)
+
+
+def _file_response(certificate: Certificate, *, suffix: str = ""):
+    try:
+        handle = certificate.pdf.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    filename = certificate.number.replace("/", "-") + suffix + ".pdf"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+@login_required
+@require_safe
+def my_certificates(request):
+    employee = employee_for_user(request.user)
+    certificates = list(certificates_of(request.user).order_by("-issued_at")) if employee else []
+    pending = []
+    if employee is not None:
+        certified = {c.enrollment_id for c in certificates}
+        pending = list(
+            Enrollment.objects.filter(employee=employee, status=EnrollmentStatus.COMPLETED)
+            .exclude(pk__in=certified)
+            .select_related("course")
+        )
+    return TemplateResponse(
+        request, "certificates/my_certificates.html", {"certificates": certificates, "pending": pending, "employee": employee}
+    )
+
+
+@login_required
+@require_safe
+def my_certificate_download(request, pk: int):
+    certificate = access_own_certificate(request.user, pk)
+    return _file_response(certificate, suffix="-DICABUT" if certificate.is_revoked else "")
+
+
+def _rate_limited(request) -> bool:
+    # allauth's limiter, configured in ACCOUNT_RATE_LIMITS like ours for activation; its public
+    # `consume` skips GET requests, and verification is all GETs (a scanned QR code).
+    return not ratelimit_impl.consume(
+        request=request, app="allauth.account", action="verify_certificate", limit_get=True
+    )
+
+
+@require_safe
+def verify_form(request):
+    code = request.GET.get("kode", "").strip().lower().replace(" ", "").replace("-", "")
+    error = ""
+    if code:
+        if code.isalnum() and len(code) <= 32:
+            return redirect("certificate_verify", code=code)
+        error = _("Kode verifikasi hanya berisi huruf dan angka, seperti yang tercetak di bawah kode QR.")
+    response = TemplateResponse(request, "certificates/verify_form.html", {"error": error, "code": code})
+    response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+@require_safe
+def verify(request, code: str):
+    if _rate_limited(request):
+        return TemplateResponse(request, "certificates/verify_limited.html", status=429)
+    try:
+        certificate = certificate_by_code(code)
+    except Http404:
+        response = TemplateResponse(request, "certificates/verify_unknown.html", {"code": code}, status=404)
+    else:
+        response = TemplateResponse(request, "certificates/verify.html", {"c": certificate})
+    response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+@require_safe
+def verify_download(request, code: str):
+    if _rate_limited(request):
+        return TemplateResponse(request, "certificates/verify_limited.html", status=429)
+    return _file_response(certificate_by_code(code))

@@ -1,0 +1,211 @@
+"""Certificates: issue on completion, frozen PDF, QR verification, revocation, registry."""
+
+import hashlib
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+
+from certificates.models import Certificate, CertificateSettings
+from certificates.services import CertificateRefused, certificate_issue, certificate_reissue, certificate_revoke
+from courses.models import Enrollment
+from courses.services import lesson_complete
+
+from .factories import EmployeeFactory, UserFactory
+
+
+def pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def qr_payloads(content: bytes) -> list[str]:
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(content)
+    image = document[0].render(scale=3).to_pil()
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+@pytest.fixture
+def complete(django_capture_on_commit_callbacks):
+    """Complete every lesson of `course` for `employee`, running on-commit work (the task)."""
+
+    def run(employee, course):
+        with django_capture_on_commit_callbacks(execute=True):
+            for lesson in course.test_lessons:
+                lesson_complete(employee=employee, lesson=lesson)
+        return Enrollment.objects.get(employee=employee, course=course)
+
+    return run
+
+
+def test_completing_a_course_issues_a_frozen_hashed_pdf(learner, make_course, complete, settings):
+    employee = learner.employee
+    employee.full_name = "Zulkarnaén Noor Müller"
+    employee.save()
+    course = make_course(lessons=2, title="Mengenal dan Menolak Gratifikasi", jp_hours=4)
+    enrollment = complete(employee, course)
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    content = certificate.pdf.read()
+    assert hashlib.sha256(content).hexdigest() == certificate.sha256
+    text = pdf_text(content)
+    assert "Zulkarnaén Noor Müller" in text
+    assert certificate.number in text and "Mengenal dan Menolak Gratifikasi" in text
+    assert employee.nip in text and employee.opd.name in text
+    assert qr_payloads(content) == [f"{settings.SITE_BASE_URL}/verifikasi/{certificate.code}/"]
+    assert len(certificate.code) == 16 and certificate.code.isalnum()
+    assert mail.outbox and certificate.number in mail.outbox[-1].body
+
+
+def test_issuing_again_returns_the_same_certificate(learner, make_course, complete):
+    enrollment = complete(learner.employee, make_course(lessons=1))
+    first = Certificate.objects.get(enrollment=enrollment)
+    assert certificate_issue(enrollment=enrollment).pk == first.pk
+    assert Certificate.objects.count() == 1
+
+
+def test_numbers_follow_the_pattern_without_gaps(opd_a, make_course, complete):
+    course = make_course(lessons=1)
+    numbers = []
+    for _ in range(3):
+        employee = EmployeeFactory(opd=opd_a)
+        complete(employee, course)
+        numbers.append(Certificate.objects.get(employee=employee).number)
+    year = Certificate.objects.first().year
+    assert numbers == [f"00001/SERT-INT/{year}", f"00002/SERT-INT/{year}", f"00003/SERT-INT/{year}"]
+
+
+def test_unfinished_enrollment_gets_no_certificate(learner, make_course):
+    course = make_course(lessons=2)
+    lesson_complete(employee=learner.employee, lesson=course.test_lessons[0])
+    with pytest.raises(CertificateRefused):
+        certificate_issue(enrollment=Enrollment.objects.get(course=course))
+
+
+def test_transfer_and_name_change_never_touch_an_issued_certificate(learner, make_course, complete, opd_b):
+    enrollment = complete(learner.employee, make_course(lessons=1))
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    before = certificate.pdf.read()
+    employee = learner.employee
+    employee.opd, employee.full_name, employee.position = opd_b, "Nama Baru", "Jabatan Baru"
+    employee.save()
+    certificate.refresh_from_db()
+    assert certificate.opd_name == "Dinas A" and certificate.full_name != "Nama Baru"
+    assert certificate.pdf.open("rb").read() == before
+
+
+def test_html_and_remote_urls_in_fields_print_as_text_and_fetch_nothing(learner, make_course, complete, monkeypatch):
+    import urllib.request
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the renderer tried to fetch a URL")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    employee = learner.employee
+    employee.full_name = '<img src="http://203.0.113.9/x.png"> Budi'
+    employee.position = '<img src="file:///etc/passwd">'
+    employee.save()
+    certificate = Certificate.objects.get(enrollment=complete(employee, make_course(lessons=1)))
+    text = pdf_text(certificate.pdf.read())
+    assert '<img src="http://203.0.113.9/x.png"> Budi' in text.replace("\n", " ")
+    assert "file:///etc/passwd" in text
+
+
+def test_settings_apply_to_new_certificates_only_and_missing_images_are_fine(opd_a, make_course, complete):
+    from wagtail.images.models import Image
+
+    course = make_course(lessons=1)
+    first = EmployeeFactory(opd=opd_a)
+    complete(first, course)
+    settings_obj = CertificateSettings.load()
+    settings_obj.signatory_name = "Drs. Penanda Tangan Baru"
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 20), "white").save(buffer, format="PNG")
+    signature = Image.objects.create(title="hilang", file=ContentFile(buffer.getvalue(), name="ttd.png"))
+    signature.file.storage.delete(signature.file.name)  # the file went missing from storage
+    settings_obj.signature = signature
+    settings_obj.save()
+    second = EmployeeFactory(opd=opd_a)
+    complete(second, course)
+    old, new = Certificate.objects.get(employee=first), Certificate.objects.get(employee=second)
+    assert "Drs. Penanda Tangan Baru" not in pdf_text(old.pdf.read())
+    assert "Drs. Penanda Tangan Baru" in pdf_text(new.pdf.read())
+
+
+# --- verification --------------------------------------------------------------------------------
+
+
+def test_verification_page_shows_status_facts_masked_nip_and_hash(client, learner, make_course, complete):
+    certificate = Certificate.objects.get(enrollment=complete(learner.employee, make_course(lessons=1)))
+    response = client.get(f"/verifikasi/{certificate.code}/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "VALID" in body
+    assert certificate.sha256 in body and certificate.nip not in body
+    assert f"{certificate.nip[:4]}**********{certificate.nip[-4:]}" in body
+    assert response["X-Robots-Tag"].startswith("noindex")
+    download = client.get(f"/verifikasi/{certificate.code}/unduh/")
+    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == certificate.sha256
+
+
+@pytest.mark.parametrize("code", ["tidakada12345678", "abc.def", "x" * 40, "%3Cscript%3E"])
+def test_unknown_or_malformed_codes_get_a_helpful_404(client, db, code):
+    response = client.get(f"/verifikasi/{code}/")
+    assert response.status_code == 404
+    assert "Sertifikat tidak ditemukan" in response.content.decode()
+
+
+def test_verify_form_redirects_and_explains_bad_input(client, db):
+    assert client.get("/verifikasi/", {"kode": "ABCD EFGH-1234"}).url == "/verifikasi/abcdefgh1234/"
+    assert "hanya berisi huruf dan angka" in client.get("/verifikasi/", {"kode": "<script>"}).content.decode()
+
+
+def test_verification_is_rate_limited(client, db, settings):
+    limit = int(settings.ACCOUNT_RATE_LIMITS["verify_certificate"].split("/")[0])
+    statuses = [client.get("/verifikasi/tidakada12345678/").status_code for _ in range(limit + 2)]
+    assert set(statuses[:limit]) == {404} and statuses[limit:] == [429, 429]
+
+
+def test_revocation_and_reissue(client, learner, auditor, make_course, complete):
+    enrollment = complete(learner.employee, make_course(lessons=1))
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    with pytest.raises(CertificateRefused):
+        certificate_revoke(certificate=certificate, reason="  ", acting_user=auditor)
+    new = certificate_reissue(certificate=certificate, full_name="Nama Dibetulkan", reason="Salah ketik nama", acting_user=auditor)
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.replaced_by == new and not certificate.is_current
+    assert new.is_current and new.full_name == "Nama Dibetulkan" and new.number != certificate.number
+    assert "Nama Dibetulkan" in pdf_text(new.pdf.read())
+    body = client.get(f"/verifikasi/{certificate.code}/").content.decode()
+    assert "DICABUT" in body and "Salah ketik nama" in body and new.number in body
+    from wagtail.models import ModelLogEntry
+
+    assert ModelLogEntry.objects.filter(action="integritas.certificate_reissue", user=auditor).exists()
+    revoked = certificate_revoke(certificate=new, reason="Data kepegawaian tidak sah", acting_user=auditor)
+    assert "DICABUT" in client.get(f"/verifikasi/{revoked.code}/").content.decode()
+    assert ModelLogEntry.objects.filter(action="integritas.certificate_revoke", user=auditor).exists()
+
+
+# --- learner's certificates --------------------------------------------------------------------------
+
+
+def test_learner_lists_and_downloads_only_their_own(client, learner, opd_a, make_course, complete, auditor):
+    course = make_course(lessons=1)
+    mine = Certificate.objects.get(enrollment=complete(learner.employee, course))
+    other = EmployeeFactory(opd=opd_a, user=UserFactory())
+    theirs = Certificate.objects.get(enrollment=complete(other, course))
+    client.force_login(learner)
+    body = client.get("/sertifikat/").content.decode()
+    assert mine.number in body and theirs.number not in body
+    assert client.get(f"/sertifikat/{mine.pk}/unduh/").status_code == 200
+    assert client.get(f"/sertifikat/{theirs.pk}/unduh/").status_code == 404
+    assert client.get("/sertifikat/999999/unduh/").status_code == 404
+    certificate_revoke(certificate=mine, reason="Uji", acting_user=auditor)
+    response = client.get(f"/sertifikat/{mine.pk}/unduh/")
+    assert response.status_code == 200 and "DICABUT" in response["Content-Disposition"]
+    assert "Dicabut" in client.get("/sertifikat/").content.decode()
