@@ -214,7 +214,7 @@ def certificates_zip_stream(certificates, *, chunk_size: int = 1024 * 1024):
 def zip_view(request):
     if not request.user.has_perm("certificates.view_certificate"):
         raise PermissionDenied
-    filterset = CertificateFilterSet(request.GET or None, queryset=certificates_visible_to(request.user).order_by("opd_code", "number"))
+    filterset = CertificateFilterSet(request.GET, queryset=certificates_visible_to(request.user).order_by("opd_code", "number"))
     queryset = filterset.qs if filterset.is_valid() else certificates_visible_to(request.user).none()
     from core.audit import audit_record
 

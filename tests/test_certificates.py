@@ -209,3 +209,65 @@ def test_learner_lists_and_downloads_only_their_own(client, learner, opd_a, make
     response = client.get(f"/sertifikat/{mine.pk}/unduh/")
     assert response.status_code == 200 and "DICABUT" in response["Content-Disposition"]
     assert "Dicabut" in client.get("/sertifikat/").content.decode()
+
+
+# --- registry, ZIP, scope ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def issued(opd_a, opd_b, make_course, complete):
+    """Three certificates: two in OPD A (one course each), one in OPD B."""
+    first, second = make_course(lessons=1, title="Gratifikasi"), make_course(lessons=1, title="Konflik")
+    a1, a2, b1 = EmployeeFactory(opd=opd_a), EmployeeFactory(opd=opd_a), EmployeeFactory(opd=opd_b, full_name="=HYPERLINK(\"x\")")
+    complete(a1, first)
+    complete(a2, second)
+    complete(b1, first)
+    return Certificate.objects.order_by("sequence")
+
+
+def _zip(response):
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_registry_zip_has_pdfs_by_opd_and_a_safe_manifest(client, auditor, issued):
+    client.force_login(auditor)
+    archive = _zip(client.get("/admin/sertifikat-zip/"))
+    names = sorted(archive.namelist())
+    assert len(names) == 4 and names[-1] == "manifest.csv"
+    for certificate in issued:
+        name = f"{certificate.opd_code}/{certificate.nip}_{certificate.course_slug}_{certificate.number.replace('/', '-')}.pdf"
+        assert hashlib.sha256(archive.read(name)).hexdigest() == certificate.sha256
+        assert archive.getinfo(name).compress_type == 0  # stored
+    manifest = archive.read("manifest.csv").decode("utf-8-sig")
+    assert manifest.splitlines()[0].startswith("nomor,kode,nip,nama")
+    assert "'=HYPERLINK" in manifest and "/verifikasi/" in manifest
+
+
+def test_registry_zip_follows_filters_and_coordinator_scope(client, coordinator_a, auditor, issued, opd_a):
+    client.force_login(auditor)
+    course = issued[0].course
+    archive = _zip(client.get("/admin/sertifikat-zip/", {"course": course.pk}))
+    assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 2
+    client.force_login(coordinator_a)
+    archive = _zip(client.get("/admin/sertifikat-zip/"))
+    assert {n.split("/")[0] for n in archive.namelist() if n.endswith(".pdf")} == {"OPD-A"}
+    body = client.get("/admin/sertifikat/").content.decode()
+    assert issued[0].number in body and issued[2].number not in body
+    assert client.get(f"/admin/sertifikat/inspect/{issued[2].pk}/").status_code == 404
+
+
+def test_auditor_revokes_in_the_admin_and_observer_cannot(client, auditor, observer, issued):
+    certificate = issued[0]
+    client.force_login(observer)
+    assert client.post(f"/admin/sertifikat-cabut/{certificate.pk}/", {"action": "revoke", "reason": "x"}).status_code == 302
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
+    client.force_login(auditor)
+    response = client.post(f"/admin/sertifikat-cabut/{certificate.pk}/", {"action": "reissue", "reason": "Salah nama", "full_name": ""})
+    assert "Isi nama yang benar" in response.content.decode()
+    response = client.post(f"/admin/sertifikat-cabut/{certificate.pk}/", {"action": "revoke", "reason": "Data tidak sah"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.revocation_reason == "Data tidak sah"
