@@ -7,7 +7,7 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -33,16 +33,22 @@ def verification_code() -> str:
 
 
 def _take_number(year: int, pattern: str) -> tuple[int, str]:
-    """The next number of `year`, under a row lock: no gaps, no duplicates."""
-    CertificateSequence.objects.bulk_create([CertificateSequence(year=year)], ignore_conflicts=True)
-    sequence = CertificateSequence.objects.select_for_update().get(year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
+    """The next number of `year` in one statement: an upsert that increments and returns the
+    counter. The row lock it takes lasts until commit, so numbers have no gaps and no
+    duplicates (PostgreSQL, and SQLite 3.35+, both support ON CONFLICT ... RETURNING)."""
+    table = connection.ops.quote_name(CertificateSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        last = cursor.fetchone()[0]
     try:
-        number = pattern.format(seq=sequence.last, year=year)
+        number = pattern.format(seq=last, year=year)
     except (KeyError, IndexError, ValueError):
-        number = DEFAULT_NUMBER_PATTERN.format(seq=sequence.last, year=year)
-    return sequence.last, number
+        number = DEFAULT_NUMBER_PATTERN.format(seq=last, year=year)
+    return last, number
 
 
 def _final_score(enrollment):
@@ -111,7 +117,7 @@ def _build(enrollment, *, full_name=None) -> Certificate:
     )
     content = render_html_to_pdf(html)
     certificate.sha256 = hashlib.sha256(content).hexdigest()
-    certificate.pdf.save(f"{year}/{certificate.code}.pdf", ContentFile(content), save=False)
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
     certificate.save()
     return certificate
 

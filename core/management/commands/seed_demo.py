@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             if not config.path.startswith(str(settings.BASE_DIR)) or importlib.util.find_spec(module_name) is None:
                 continue
             module = importlib.import_module(module_name)
-            with transaction.atomic():
+            # Demo addresses are fictional (.test): nothing is mailed while seeding.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
                 module.seed(stdout=self.stdout, style=self.style)
         self.stdout.write(self.style.SUCCESS("Data demo siap."))
