@@ -152,6 +152,8 @@ PAGE_SAMPLES = {
     "{lesson_a_url}": row(LOGIN, 200, 403, 403, 403, 403, 403),
     "{lesson_b_url}": row(LOGIN, 403, 403, 403, 403, 403, 403),
     "{course_a_url}tidak-ada/": row(404, 404, 404, 404, 404, 404, 404),
+    # Wagtail's settings page: the Inspektorat (auditors) edits what new certificates carry
+    "/admin/settings/certificates/certificatesettings/{cert_settings}/": row(LOGIN, LOGIN, DENIED, DENIED, 200, DENIED, DENIED),
 }
 
 # Prefixes of URL groups owned by libraries, each with sample URLs checked per role below.
@@ -253,7 +255,10 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
     cert_mine = certificate_issue(enrollment=Enrollment.objects.get(employee=learner.employee, course=course_optional))
     lesson_complete(employee=emp_b, lesson=course_b.test_lessons[0])
     cert_b = certificate_issue(enrollment=Enrollment.objects.get(employee=emp_b, course=course_b))
+    from certificates.models import CertificateSettings
+
     ids = {
+        "cert_settings": CertificateSettings.load().pk,
         "cert_mine": cert_mine.pk,
         "cert_b": cert_b.pk,
         "code_b": cert_b.code,
