@@ -271,3 +271,15 @@ def test_auditor_revokes_in_the_admin_and_observer_cannot(client, auditor, obser
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.is_revoked and certificate.revocation_reason == "Data tidak sah"
+
+
+def test_long_names_still_fit_one_page(learner, make_course, complete):
+    from pypdf import PdfReader
+
+    employee = learner.employee
+    employee.full_name = "Prof. Dr. Ir. Hj. Raden Ayu Siti Nurhaliza Kartika Dewi Anggraeni Puspitasari, S.H., M.H., M.Si."
+    employee.position = "Kepala Subbagian Perencanaan, Evaluasi, Pelaporan dan Keuangan"
+    employee.save()
+    course = make_course(lessons=1, title="Whistleblowing, Perlindungan Pelapor, dan Laporan Harta Kekayaan Penyelenggara Negara")
+    certificate = Certificate.objects.get(enrollment=complete(employee, course))
+    assert len(PdfReader(io.BytesIO(certificate.pdf.read())).pages) == 1
