@@ -16,7 +16,7 @@ from organizations.models import Role, RoleAssignment, RosterImport
 from .factories import EmployeeFactory, UserFactory
 
 ROLES = ["anonymous", "learner", "coordinator", "hr", "auditor", "observer", "editor"]
-OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "elearning.")
+OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "reports.", "elearning.")
 OUR_NAMESPACE_PREFIXES = ("organizations_", "quizzes_", "certificates_")
 
 LOGIN = "login"  # 302 to the allauth login page
@@ -140,6 +140,8 @@ OURS = {
     "certificates_certificate:history_results": ("/admin/sertifikat/history-results/{cert_b}/", "get", ADMIN_NOBODY),
     "certificates_certificate:usage": ("/admin/sertifikat/usage/{cert_b}/", "get", ADMIN_NOBODY),
     "certificates_zip": ("/admin/sertifikat-zip/", "get", ADMIN_REGISTRY),
+    "reports_completion": ("/admin/laporan/penyelesaian/", "get", ADMIN_REGISTRY),
+    "reports_drilldown": ("/admin/laporan/penyelesaian/opd/{opd_b}/", "get", row(LOGIN, LOGIN, 404, 200, 200, 200, DENIED)),
     "certificates_revoke": ("/admin/sertifikat-cabut/{cert_b}/", "get", row(LOGIN, LOGIN, DENIED, DENIED, 200, DENIED, DENIED)),
 }
 

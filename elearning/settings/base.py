@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "courses.apps.CoursesConfig",
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
+    "reports.apps.ReportsConfig",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

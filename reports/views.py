@@ -1,0 +1,164 @@
+"""Wagtail admin: "Laporan Penyelesaian Pelatihan" per OPD, the drill-down per OPD, exports."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from core.audit import audit_record
+from courses.models import CoursePage
+from organizations.models import EmploymentType, OpdKind, Role
+from organizations.permissions import has_role, is_read_only, sees_all_opds
+from organizations.selectors import opds_visible_to
+
+from .exports import spreadsheet_response
+from .selectors import ReportFilters, completion_report, drilldown_status, opd_drilldown
+
+SORTS = {
+    "nama": lambda r: r.name.lower(),
+    "pegawai": lambda r: -r.employees,
+    "selesai": lambda r: -r.completed,
+    "persen": lambda r: -r.percent,
+    "persen-naik": lambda r: r.percent,
+}
+STATUS_LABELS = {
+    "not_enrolled": gettext_lazy("Belum terdaftar"),
+    "not_started": gettext_lazy("Belum mulai"),
+    "in_progress": gettext_lazy("Sedang berjalan"),
+    "completed": gettext_lazy("Selesai"),
+}
+
+
+class ReportForm(forms.Form):
+    course = forms.ModelChoiceField(label=gettext_lazy("Kursus"), queryset=CoursePage.objects.none(), required=False, empty_label=None)
+    as_of = forms.DateField(label=gettext_lazy("Per tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    opd_kind = forms.ChoiceField(label=gettext_lazy("Jenis OPD"), required=False, choices=[("", gettext_lazy("Semua"))] + list(OpdKind.choices))
+    employment_type = forms.ChoiceField(
+        label=gettext_lazy("Jenis pegawai"), required=False, choices=[("", gettext_lazy("Semua"))] + list(EmploymentType.choices)
+    )
+    attribution = forms.ChoiceField(
+        label=gettext_lazy("Hitung selesai menurut"),
+        required=False,
+        choices=[("current", gettext_lazy("OPD saat ini")), ("completion", gettext_lazy("OPD saat menyelesaikan"))],
+    )
+    urut = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("-mandatory", "title")
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data.get("as_of") or timezone.localdate()
+        if as_of > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal tidak boleh di masa depan."))
+        return as_of
+
+    def filters(self) -> ReportFilters | None:
+        course = self.cleaned_data.get("course") or self.fields["course"].queryset.first()
+        if course is None:
+            return None
+        return ReportFilters(
+            course=course, as_of=self.cleaned_data["as_of"], opd_kind=self.cleaned_data.get("opd_kind") or "",
+            employment_type=self.cleaned_data.get("employment_type") or "", attribution=self.cleaned_data.get("attribution") or "current",
+        )
+
+
+def _require_reader(request):
+    user = request.user
+    if not (sees_all_opds(user) or has_role(user, Role.COORDINATOR)):
+        raise PermissionDenied
+
+
+def _audit_if_needed(request, what: str, filters: ReportFilters, export: str = ""):
+    """Exports are evidence that left the system; observers' reading is evidence of access."""
+    if export or is_read_only(request.user):
+        audit_record(
+            instance=request.user, action="integritas.report_export" if export else "integritas.report_view", user=request.user,
+            data={"report": what, "format": export, "filters": dict(filters.describe())},
+        )
+
+
+def _bound_form(request):
+    data = request.GET.copy()
+    form = ReportForm(data)
+    form.is_valid()
+    return form
+
+
+@require_safe
+def completion_view(request):
+    _require_reader(request)
+    form = _bound_form(request)
+    if form.errors:
+        return TemplateResponse(request, "reports/completion.html", {"form": form, "report": None})
+    filters = form.filters()
+    if filters is None:
+        return TemplateResponse(request, "reports/completion.html", {"form": form, "report": None, "no_course": True})
+    report = completion_report(user=request.user, filters=filters)
+    report.rows.sort(key=SORTS.get(form.cleaned_data.get("urut") or "nama", SORTS["nama"]))
+    export = request.GET.get("format", "")
+    _audit_if_needed(request, "completion", filters, export)
+    if export in ("xlsx", "csv"):
+        header = ["kode_opd", "opd", "pegawai_aktif", "terdaftar", "sedang_berjalan", "selesai", "persen_selesai"]
+        rows = [[r.code, r.name, r.employees, r.enrolled, r.in_progress, r.completed, r.percent] for r in [*report.rows, report.totals]]
+        return spreadsheet_response(
+            filename=f"rekap-penyelesaian-{filters.as_of:%Y%m%d}", fmt=export, title="Laporan Penyelesaian Pelatihan",
+            filters=filters.describe(), header=header, rows=rows,
+        )
+    chart_height = 22 * len(report.rows) + 10
+    return TemplateResponse(
+        request,
+        "reports/completion.html",
+        {"form": form, "report": report, "filters": filters, "query": request.GET.urlencode(), "chart_height": chart_height,
+         "before_data": report.totals.enrolled == 0 and report.totals.employees > 0},
+    )
+
+
+@require_safe
+def drilldown_view(request, opd_id: int):
+    _require_reader(request)
+    opd = get_object_or_404(opds_visible_to(request.user), pk=opd_id)
+    form = _bound_form(request)
+    if form.errors or form.filters() is None:
+        return TemplateResponse(request, "reports/drilldown.html", {"form": form, "opd": opd, "page_obj": None})
+    filters = form.filters()
+    status = request.GET.get("status", "")
+    if status not in STATUS_LABELS:
+        status = ""
+    rows = opd_drilldown(user=request.user, filters=filters, opd=opd, status=status)
+    export = request.GET.get("format", "")
+    _audit_if_needed(request, f"drilldown:{opd.code}", filters, export)
+    if export in ("xlsx", "csv"):
+        header = ["nip", "nama", "jabatan", "jenis_pegawai", "status", "pelajaran_selesai", "aktivitas_terakhir", "nomor_sertifikat"]
+        lines = [
+            [r["nip"] or "", r["full_name"], r["position"], r["employment_type"], str(STATUS_LABELS[drilldown_status(r, filters.cutoff)]),
+             r["lessons_done"] or 0, timezone.localtime(r["last_activity"]).strftime("%Y-%m-%d %H:%M") if r["last_activity"] else "", r["certificate"] or ""]
+            for r in rows
+        ]
+        return spreadsheet_response(
+            filename=f"peserta-{opd.code}-{filters.as_of:%Y%m%d}", fmt=export, title=f"Peserta {opd.name}",
+            filters=[("OPD", opd.name), *filters.describe(), ("Status", str(STATUS_LABELS.get(status, "semua")))], header=header, rows=lines,
+        )
+    page_obj = Paginator(rows, 50).get_page(request.GET.get("hal"))
+    for row in page_obj.object_list:
+        row["status"] = drilldown_status(row, filters.cutoff)
+        row["status_label"] = STATUS_LABELS[row["status"]]
+    query = request.GET.copy()
+    query.pop("hal", None)
+    return TemplateResponse(
+        request, "reports/drilldown.html",
+        {"form": form, "opd": opd, "filters": filters, "page_obj": page_obj, "status": status, "statuses": STATUS_LABELS, "query": query.urlencode()},
+    )
+
+
+def admin_urlpatterns():
+    return [
+        path("laporan/penyelesaian/", completion_view, name="reports_completion"),
+        path("laporan/penyelesaian/opd/<int:opd_id>/", drilldown_view, name="reports_drilldown"),
+    ]

@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from organizations.models import Role
+from organizations.permissions import has_role, sees_all_opds
+
+from .views import admin_urlpatterns
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return admin_urlpatterns()
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return sees_all_opds(request.user) or has_role(request.user, Role.COORDINATOR)
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu_item():
+    return ReportMenuItem(_("Laporan Penyelesaian Pelatihan"), reverse("reports_completion"), icon_name="table", order=100)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action("integritas.report_export", _("Unduh laporan"), _("Laporan diunduh"))
+    actions.register_action("integritas.report_view", _("Lihat laporan"), _("Laporan dilihat (pengamat)"))

@@ -1,0 +1,61 @@
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from organizations.models import Role
+from organizations.services import role_assign
+
+from ..conftest import PASSWORD
+from ..factories import EmployeeFactory, OpdFactory, UserFactory
+from ..test_reports import _enrol
+from .test_foundation_flows import _totp_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course, tmp_path):
+    from openpyxl import load_workbook
+
+    dinkes = OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    OpdFactory(code="DISDIK", name="Dinas Pendidikan")
+    course = make_course(lessons=1, title="Mengenal dan Menolak Gratifikasi")
+    for state in ("completed", "completed", "in_progress", "none"):
+        employee = EmployeeFactory(opd=dinkes)
+        if state != "none":
+            _enrol(employee, course, state=state, when=timezone.now())
+    hr = UserFactory(email="hr@example.test")
+    role_assign(user=hr, role=Role.HR, acting_user=None)
+    secret = generate_totp_secret()
+    TOTP.activate(hr, secret)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/laporan/penyelesaian/")
+    page.get_by_label("Email atau NIP").fill(hr.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label(re.compile("Kode|Code", re.I)).fill(_totp_code(secret))
+    page.get_by_role("button", name=re.compile("Masuk|Sign In|Lanjut", re.I)).click()
+    expect(page.get_by_role("heading", name="Laporan Penyelesaian Pelatihan")).to_be_visible()
+
+    page.get_by_label("Kursus").select_option(label="Mengenal dan Menolak Gratifikasi")
+    page.get_by_role("button", name="Terapkan").click()
+    row = page.locator('tr[data-opd="DINKES"]')
+    expect(row).to_be_visible()
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    assert cells[1:5] == ["4", "3", "1", "2"]
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh XLSX").click()
+    path = tmp_path / "rekap.xlsx"
+    download_info.value.save_as(path)
+    sheet = load_workbook(path).active
+    data = {r[0]: r for r in sheet.iter_rows(values_only=True) if r and r[0] in ("DINKES",)}
+    assert data["DINKES"][2:6] == (4, 3, 1, 2)
+
+    row.get_by_role("link", name="Dinas Kesehatan").click()
+    expect(page.get_by_role("heading", name="Dinas Kesehatan")).to_be_visible()
+    page.get_by_role("link", name="Selesai", exact=True).click()
+    expect(page.locator("tbody tr")).to_have_count(2)

@@ -1,0 +1,161 @@
+"""Completion per OPD: numbers from the roster, scope, transfers, as-of dates, exports."""
+
+import datetime
+import io
+import random
+
+import pytest
+from django.utils import timezone
+
+from courses.models import Enrollment, EnrollmentSource, EnrollmentStatus
+from reports.selectors import ReportFilters, completion_report
+
+from .factories import EmployeeFactory, OpdFactory
+
+
+def _enrol(employee, course, *, state, when):
+    """An enrollment in `state` (not_started / in_progress / completed) dated `when`."""
+    kwargs = {"employee": employee, "course": course, "source": EnrollmentSource.AUTOMATIC, "enrolled_at": when}
+    if state in ("in_progress", "completed"):
+        kwargs.update(status=EnrollmentStatus.IN_PROGRESS, started_at=when)
+    if state == "completed":
+        kwargs.update(status=EnrollmentStatus.COMPLETED, completed_at=when, completed_opd=employee.opd)
+    return Enrollment.objects.create(**kwargs)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_report_numbers_equal_an_independent_count(hr, make_course, seed):
+    rng = random.Random(seed)
+    course = make_course(lessons=1)
+    opds = [OpdFactory(code=f"R{seed}-{i}") for i in range(3)]
+    now = timezone.now()
+    people = []
+    for _ in range(40):
+        employee = EmployeeFactory(opd=rng.choice(opds), active=rng.random() > 0.1)
+        state = rng.choice(["none", "not_started", "in_progress", "completed"])
+        if state != "none":
+            _enrol(employee, course, state=state, when=now - datetime.timedelta(days=rng.randint(0, 3)))
+        people.append((employee, state))
+    report = completion_report(user=hr, filters=ReportFilters(course=course, as_of=timezone.localdate()))
+    by_code = {row.code: row for row in report.rows}
+    for opd in opds:
+        mine = [(e, s) for e, s in people if e.opd_id == opd.pk and e.active]
+        row = by_code.get(opd.code)
+        assert (row.employees if row else 0) == len(mine)
+        assert (row.enrolled if row else 0) == sum(1 for _e, s in mine if s != "none")
+        assert (row.in_progress if row else 0) == sum(1 for _e, s in mine if s == "in_progress")
+        assert (row.completed if row else 0) == sum(1 for _e, s in mine if s == "completed")
+    assert report.totals.employees == sum(1 for e, _s in people if e.active)
+
+
+def test_a_transferred_employee_is_counted_once_in_the_right_place(hr, make_course, opd_a, opd_b):
+    course = make_course(lessons=1)
+    mover = EmployeeFactory(opd=opd_a)
+    _enrol(mover, course, state="completed", when=timezone.now())
+    EmployeeFactory(opd=opd_a)
+    mover.opd = opd_b
+    mover.save()
+    today = timezone.localdate()
+    current = {r.code: r for r in completion_report(user=hr, filters=ReportFilters(course=course, as_of=today)).rows}
+    assert (current["OPD-A"].employees, current["OPD-A"].completed) == (1, 0)
+    assert (current["OPD-B"].employees, current["OPD-B"].completed) == (1, 1)
+    at_completion = {r.code: r for r in completion_report(user=hr, filters=ReportFilters(course=course, as_of=today, attribution="completion")).rows}
+    assert at_completion["OPD-A"].completed == 1 and at_completion["OPD-B"].completed == 0
+    assert sum(r.completed for r in at_completion.values()) == 1
+
+
+def test_as_of_date_cuts_at_the_end_of_the_day(hr, make_course, opd_a):
+    course = make_course(lessons=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    late_yesterday = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(23, 30)))
+    _enrol(EmployeeFactory(opd=opd_a), course, state="completed", when=late_yesterday)
+    _enrol(EmployeeFactory(opd=opd_a), course, state="completed", when=timezone.now())
+    row = completion_report(user=hr, filters=ReportFilters(course=course, as_of=yesterday)).rows[0]
+    assert (row.employees, row.completed) == (2, 1)
+
+
+def test_course_audience_is_the_denominator(hr, make_course, opd_a, opd_b):
+    course = make_course(lessons=1, opds=[opd_a])
+    EmployeeFactory(opd=opd_a)
+    EmployeeFactory(opd=opd_b)
+    rows = completion_report(user=hr, filters=ReportFilters(course=course, as_of=timezone.localdate())).rows
+    assert [(r.code, r.employees) for r in rows] == [("OPD-A", 1)]
+
+
+def test_report_page_scope_and_future_dates(client, hr, coordinator_a, make_course, opd_a, opd_b):
+    course = make_course(lessons=1)
+    EmployeeFactory(opd=opd_a)
+    EmployeeFactory(opd=opd_b)
+    client.force_login(hr)
+    body = client.get("/admin/laporan/penyelesaian/", {"course": course.pk}).content.decode()
+    assert 'data-opd="OPD-A"' in body and 'data-opd="OPD-B"' in body
+    future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    assert "tidak boleh di masa depan" in client.get("/admin/laporan/penyelesaian/", {"as_of": future}).content.decode()
+    client.force_login(coordinator_a)
+    body = client.get("/admin/laporan/penyelesaian/", {"course": course.pk}).content.decode()
+    assert 'data-opd="OPD-A"' in body and 'data-opd="OPD-B"' not in body
+    assert client.get(f"/admin/laporan/penyelesaian/opd/{opd_b.pk}/").status_code == 404
+    assert client.get(f"/admin/laporan/penyelesaian/opd/{opd_b.pk}/", {"format": "xlsx"}).status_code == 404
+
+
+def test_drilldown_statuses_and_certificate_column(client, hr, make_course, opd_a):
+    course = make_course(lessons=1)
+    done = EmployeeFactory(opd=opd_a, full_name="Ani Selesai")
+    _enrol(done, course, state="completed", when=timezone.now())
+    EmployeeFactory(opd=opd_a, full_name="Budi Belum")
+    client.force_login(hr)
+    url = f"/admin/laporan/penyelesaian/opd/{opd_a.pk}/"
+    body = client.get(url, {"course": course.pk}).content.decode()
+    assert "Ani Selesai" in body and "Budi Belum" in body and "Belum terdaftar" in body
+    body = client.get(url, {"course": course.pk, "status": "completed"}).content.decode()
+    assert "Ani Selesai" in body and "Budi Belum" not in body
+
+
+def test_exports_match_the_page_and_are_formula_safe(client, hr, make_course):
+    from openpyxl import load_workbook
+
+    course = make_course(lessons=1)
+    evil = OpdFactory(code="EVIL", name="=HYPERLINK(\"http://x\")")
+    for state in ("completed", "in_progress", "none"):
+        employee = EmployeeFactory(opd=evil)
+        if state != "none":
+            _enrol(employee, course, state=state, when=timezone.now())
+    client.force_login(hr)
+    response = client.get("/admin/laporan/penyelesaian/", {"course": course.pk, "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Laporan Penyelesaian Pelatihan" and ("Kursus", course.title) == rows[1][:2]
+    header = rows.index(("kode_opd", "opd", "pegawai_aktif", "terdaftar", "sedang_berjalan", "selesai", "persen_selesai"))
+    data = rows[header + 1]
+    assert data[1].startswith("'=") and data[2:6] == (3, 2, 1, 1)
+    csv_body = client.get("/admin/laporan/penyelesaian/", {"course": course.pk, "format": "csv"}).content.decode("utf-8-sig")
+    assert "EVIL,\"'=HYPERLINK" in csv_body
+    from wagtail.models import ModelLogEntry
+
+    assert ModelLogEntry.objects.filter(action="integritas.report_export", user=hr).count() == 2
+
+
+def test_report_queries_do_not_grow_with_opds(client, hr, make_course, django_assert_max_num_queries):
+    course = make_course(lessons=1)
+    for i in range(12):
+        EmployeeFactory(opd=OpdFactory(code=f"Q{i}"))
+    client.force_login(hr)
+    client.get("/admin/laporan/penyelesaian/", {"course": course.pk})
+    with django_assert_max_num_queries(20):
+        client.get("/admin/laporan/penyelesaian/", {"course": course.pk})
+
+
+def test_learners_and_editors_have_no_report(client, learner, editor):
+    for user in (learner, editor):
+        client.force_login(user)
+        response = client.get("/admin/laporan/penyelesaian/")
+        assert response.status_code == 302
+
+
+def test_observer_reading_is_recorded(client, observer, make_course, opd_a):
+    course = make_course(lessons=1)
+    EmployeeFactory(opd=opd_a)
+    client.force_login(observer)
+    assert client.get("/admin/laporan/penyelesaian/", {"course": course.pk}).status_code == 200
+    from wagtail.models import ModelLogEntry
+
+    assert ModelLogEntry.objects.filter(action="integritas.report_view", user=observer).exists()
