@@ -57,5 +57,7 @@ def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course,
 
     row.get_by_role("link", name="Dinas Kesehatan").click()
     expect(page.get_by_role("heading", name="Dinas Kesehatan")).to_be_visible()
+    expect(page.locator("#peserta tbody tr")).to_have_count(4)
     page.get_by_role("link", name="Selesai", exact=True).click()
-    expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"status=completed"))
+    expect(page.locator("#peserta tbody tr")).to_have_count(2)
