@@ -24,7 +24,7 @@ from organizations.selectors import opds_visible_to
 
 @dataclass
 class ReportFilters:
-    course: CoursePage
+    course: CoursePage | None  # None: "all mandatory courses" (an employee counts once all are done)
     as_of: datetime.date
     opd_kind: str = ""
     employment_type: str = ""
@@ -37,7 +37,7 @@ class ReportFilters:
 
     def describe(self) -> list[tuple[str, str]]:
         return [
-            ("Kursus", self.course.title),
+            ("Kursus", self.course.title if self.course else "Semua kursus wajib (selesai semuanya)"),
             ("Per tanggal", self.as_of.isoformat()),
             ("Jenis OPD", self.opd_kind or "semua"),
             ("Jenis pegawai", self.employment_type or "semua"),
@@ -92,6 +92,8 @@ def _roster(user, filters: ReportFilters):
 
 def completion_report(*, user, filters: ReportFilters) -> CompletionReport:
     """One row per OPD in the user's scope that has employees in the course audience."""
+    if filters.course is None:
+        return mandatory_report(user=user, filters=filters)
     cutoff = filters.cutoff
     employees = _roster(user, filters).annotate(
         this_course=FilteredRelation("enrollments", condition=Q(enrollments__course=filters.course))
@@ -187,3 +189,89 @@ def drilldown_status(row: dict, cutoff) -> str:
     if row["started_at"] and row["started_at"] < cutoff:
         return STATUS_IN_PROGRESS
     return STATUS_NOT_STARTED
+
+
+# --- all mandatory courses -----------------------------------------------------------------------
+
+
+def _mandatory_states(*, user, filters: ReportFilters, opd=None):
+    """Per active employee in scope who has at least one applicable mandatory course:
+    (employee id, opd id, state), state in not_enrolled / not_started / in_progress /
+    completed (all applicable mandatory courses completed by the cutoff). Two queries plus
+    one for the audiences, whatever the number of OPDs."""
+    cutoff = filters.cutoff
+    courses = with_audience(list(CoursePage.objects.live().filter(mandatory=True)))
+    employees = Employee.objects.filter(active=True, opd__in=opds_visible_to(user).values("pk"))
+    if filters.opd_kind:
+        employees = employees.filter(opd__kind=filters.opd_kind)
+    if filters.employment_type:
+        employees = employees.filter(employment_type=filters.employment_type)
+    if opd is not None:
+        employees = employees.filter(opd=opd)
+
+    def applicable(opd_id, employment_type):
+        return frozenset(
+            c.pk for c in courses
+            if employment_type in c.audience_employment_types and (not c.audience_opd_ids or opd_id in c.audience_opd_ids)
+        )
+
+    progress: dict[int, list[tuple[int, bool, bool]]] = {}
+    for employee_id, course_id, started_at, completed_at in Enrollment.objects.filter(
+        course__in=courses, employee__in=employees.values("pk"), enrolled_at__lt=cutoff
+    ).values_list("employee_id", "course_id", "started_at", "completed_at"):
+        progress.setdefault(employee_id, []).append(
+            (course_id, bool(started_at and started_at < cutoff), bool(completed_at and completed_at < cutoff))
+        )
+    states = []
+    for employee_id, opd_id, employment_type in employees.values_list("pk", "opd_id", "employment_type"):
+        needed = applicable(opd_id, employment_type)
+        if not needed:
+            continue
+        mine = [item for item in progress.get(employee_id, []) if item[0] in needed]
+        done = {course_id for course_id, _started, completed in mine if completed}
+        if needed <= done:
+            state = STATUS_COMPLETED
+        elif not mine:
+            state = STATUS_NOT_ENROLLED
+        elif any(started for _c, started, _done in mine):
+            state = STATUS_IN_PROGRESS
+        else:
+            state = STATUS_NOT_STARTED
+        states.append((employee_id, opd_id, state))
+    return states
+
+
+def mandatory_report(*, user, filters: ReportFilters) -> CompletionReport:
+    from organizations.models import Opd
+
+    states = _mandatory_states(user=user, filters=filters)
+    opds = {o.pk: o for o in Opd.objects.filter(pk__in={opd_id for _e, opd_id, _s in states})}
+    rows: dict[int, OpdRow] = {}
+    for _employee_id, opd_id, state in states:
+        opd = opds[opd_id]
+        row = rows.setdefault(opd_id, OpdRow(opd_id=opd_id, code=opd.code, name=opd.name, kind=opd.kind))
+        row.employees += 1
+        if state != STATUS_NOT_ENROLLED:
+            row.enrolled += 1
+        if state == STATUS_IN_PROGRESS:
+            row.in_progress += 1
+        if state == STATUS_COMPLETED:
+            row.completed += 1
+    return CompletionReport(filters=filters, rows=sorted(rows.values(), key=lambda r: r.name))
+
+
+def mandatory_drilldown(*, user, filters: ReportFilters, opd, status: str = "") -> list[dict]:
+    states = {employee_id: state for employee_id, _opd, state in _mandatory_states(user=user, filters=filters, opd=opd)}
+    certificates: dict[int, list[str]] = {}
+    for employee_id, number in Certificate.objects.filter(
+        employee_id__in=states, course__mandatory=True, is_current=True, issued_at__lt=filters.cutoff
+    ).values_list("employee_id", "number"):
+        certificates.setdefault(employee_id, []).append(number)
+    rows = []
+    for employee in Employee.objects.filter(pk__in=states).order_by("full_name").values("pk", "nip", "full_name", "position", "employment_type"):
+        state = states[employee["pk"]]
+        if status and state != status:
+            continue
+        rows.append({**employee, "status": state, "lessons_done": None, "last_activity": None,
+                     "certificate": ", ".join(sorted(certificates.get(employee["pk"], [])))})
+    return rows

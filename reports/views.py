@@ -18,7 +18,7 @@ from organizations.permissions import has_role, is_read_only, sees_all_opds
 from organizations.selectors import opds_visible_to
 
 from .exports import spreadsheet_response
-from .selectors import ReportFilters, completion_report, drilldown_status, opd_drilldown
+from .selectors import ReportFilters, completion_report, drilldown_status, mandatory_drilldown, opd_drilldown
 
 SORTS = {
     "nama": lambda r: r.name.lower(),
@@ -35,8 +35,11 @@ STATUS_LABELS = {
 }
 
 
+MANDATORY = "wajib"
+
+
 class ReportForm(forms.Form):
-    course = forms.ModelChoiceField(label=gettext_lazy("Kursus"), queryset=CoursePage.objects.none(), required=False, empty_label=None)
+    course = forms.ChoiceField(label=gettext_lazy("Kursus"), required=False)
     as_of = forms.DateField(label=gettext_lazy("Per tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     opd_kind = forms.ChoiceField(label=gettext_lazy("Jenis OPD"), required=False, choices=[("", gettext_lazy("Semua"))] + list(OpdKind.choices))
     employment_type = forms.ChoiceField(
@@ -51,7 +54,10 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("-mandatory", "title")
+        self.courses = {str(c.pk): c for c in CoursePage.objects.live().order_by("-mandatory", "title")}
+        self.fields["course"].choices = [(MANDATORY, _("Semua kursus wajib (selesai semuanya)"))] + [
+            (pk, course.title) for pk, course in self.courses.items()
+        ]
 
     def clean_as_of(self):
         as_of = self.cleaned_data.get("as_of") or timezone.localdate()
@@ -60,9 +66,10 @@ class ReportForm(forms.Form):
         return as_of
 
     def filters(self) -> ReportFilters | None:
-        course = self.cleaned_data.get("course") or self.fields["course"].queryset.first()
-        if course is None:
+        choice = self.cleaned_data.get("course") or MANDATORY
+        if not self.courses:
             return None
+        course = None if choice == MANDATORY else self.courses[choice]
         return ReportFilters(
             course=course, as_of=self.cleaned_data["as_of"], opd_kind=self.cleaned_data.get("opd_kind") or "",
             employment_type=self.cleaned_data.get("employment_type") or "", attribution=self.cleaned_data.get("attribution") or "current",
@@ -131,13 +138,16 @@ def drilldown_view(request, opd_id: int):
     status = request.GET.get("status", "")
     if status not in STATUS_LABELS:
         status = ""
-    rows = opd_drilldown(user=request.user, filters=filters, opd=opd, status=status)
+    if filters.course is None:
+        rows = mandatory_drilldown(user=request.user, filters=filters, opd=opd, status=status)
+    else:
+        rows = opd_drilldown(user=request.user, filters=filters, opd=opd, status=status)
     export = request.GET.get("format", "")
     _audit_if_needed(request, f"drilldown:{opd.code}", filters, export)
     if export in ("xlsx", "csv"):
         header = ["nip", "nama", "jabatan", "jenis_pegawai", "status", "pelajaran_selesai", "aktivitas_terakhir", "nomor_sertifikat"]
         lines = [
-            [r["nip"] or "", r["full_name"], r["position"], r["employment_type"], str(STATUS_LABELS[drilldown_status(r, filters.cutoff)]),
+            [r["nip"] or "", r["full_name"], r["position"], r["employment_type"], str(STATUS_LABELS[r.get("status") or drilldown_status(r, filters.cutoff)]),
              r["lessons_done"] or 0, timezone.localtime(r["last_activity"]).strftime("%Y-%m-%d %H:%M") if r["last_activity"] else "", r["certificate"] or ""]
             for r in rows
         ]
@@ -147,7 +157,7 @@ def drilldown_view(request, opd_id: int):
         )
     page_obj = Paginator(rows, 50).get_page(request.GET.get("hal"))
     for row in page_obj.object_list:
-        row["status"] = drilldown_status(row, filters.cutoff)
+        row["status"] = row.get("status") or drilldown_status(row, filters.cutoff)
         row["status_label"] = STATUS_LABELS[row["status"]]
     query = request.GET.copy()
     query.pop("hal", None)

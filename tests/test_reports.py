@@ -159,3 +159,31 @@ def test_observer_reading_is_recorded(client, observer, make_course, opd_a):
     from wagtail.models import ModelLogEntry
 
     assert ModelLogEntry.objects.filter(action="integritas.report_view", user=observer).exists()
+
+
+def test_all_mandatory_courses_counts_only_those_who_finished_every_applicable_one(client, hr, make_course, opd_a, opd_b):
+
+    first, second = make_course(lessons=1), make_course(lessons=1)
+    make_course(lessons=1, opds=[opd_b])  # does not apply to OPD A
+    make_course(lessons=1, mandatory=False)  # optional: never required
+    both = EmployeeFactory(opd=opd_a)
+    one = EmployeeFactory(opd=opd_a)
+    EmployeeFactory(opd=opd_a)  # enrolled in nothing yet
+    EmployeeFactory(opd=opd_a, active=False)
+    now = timezone.now()
+    for course in (first, second):
+        _enrol(both, course, state="completed", when=now)
+    _enrol(one, first, state="completed", when=now)
+    _enrol(one, second, state="not_started", when=now)
+    b_person = EmployeeFactory(opd=opd_b)
+    for course in (first, second):
+        _enrol(b_person, course, state="completed", when=now)  # still missing only_b
+    rows = {r.code: r for r in completion_report(user=hr, filters=ReportFilters(course=None, as_of=timezone.localdate())).rows}
+    assert (rows["OPD-A"].employees, rows["OPD-A"].enrolled, rows["OPD-A"].completed) == (3, 2, 1)
+    assert (rows["OPD-B"].employees, rows["OPD-B"].completed, rows["OPD-B"].in_progress) == (1, 0, 1)
+
+    client.force_login(hr)
+    body = client.get(f"/admin/laporan/penyelesaian/opd/{opd_a.pk}/", {"course": "wajib", "status": "completed"}).content.decode()
+    assert both.full_name in body and one.full_name not in body
+    page = client.get("/admin/laporan/penyelesaian/").content.decode()  # the default is all mandatory courses
+    assert "Semua kursus wajib" in page and 'data-opd="OPD-A"' in page
