@@ -1,15 +1,16 @@
 """Wagtail admin: "Laporan Penyelesaian Pelatihan" per OPD, the drill-down per OPD, exports."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import audit_record
 from courses.models import CoursePage
@@ -18,7 +19,9 @@ from organizations.permissions import has_role, is_read_only, sees_all_opds
 from organizations.selectors import opds_visible_to
 
 from .exports import spreadsheet_response
+from .models import FrozenRecap
 from .selectors import ReportFilters, completion_report, drilldown_status, mandatory_drilldown, opd_drilldown
+from .services import FIELDS, recap_freeze, recap_intact
 
 SORTS = {
     "nama": lambda r: r.name.lower(),
@@ -123,7 +126,7 @@ def completion_view(request):
         request,
         "reports/completion.html",
         {"form": form, "report": report, "filters": filters, "query": request.GET.urlencode(), "chart_height": chart_height,
-         "before_data": report.totals.enrolled == 0 and report.totals.employees > 0},
+         "before_data": report.totals.enrolled == 0 and report.totals.employees > 0, "can_freeze": _can_freeze(request.user)},
     )
 
 
@@ -167,8 +170,56 @@ def drilldown_view(request, opd_id: int):
     )
 
 
+def _can_freeze(user) -> bool:
+    return sees_all_opds(user) and not is_read_only(user)
+
+
+@require_POST
+def freeze_view(request):
+    """"Bekukan rekap": store today's figures for the current filters, with their hash."""
+    if not _can_freeze(request.user):
+        raise PermissionDenied
+    form = ReportForm(request.POST)
+    if not form.is_valid() or form.filters() is None:
+        messages.error(request, _("Filter laporan tidak sah; rekap tidak dibekukan."))
+        return redirect("reports_completion")
+    report = completion_report(user=request.user, filters=form.filters())
+    recap = recap_freeze(report=report, note=request.POST.get("note", ""), acting_user=request.user)
+    messages.success(request, _("Rekap dibekukan. SHA-256: %(hash)s") % {"hash": recap.sha256})
+    return redirect("reports_recap", pk=recap.pk)
+
+
+def _require_all_opd_reader(request):
+    if not sees_all_opds(request.user):
+        raise PermissionDenied
+
+
+@require_safe
+def recap_list_view(request):
+    _require_all_opd_reader(request)
+    page_obj = Paginator(FrozenRecap.objects.select_related("created_by"), 30).get_page(request.GET.get("hal"))
+    return TemplateResponse(request, "reports/recap_list.html", {"page_obj": page_obj})
+
+
+@require_safe
+def recap_view(request, pk: int):
+    _require_all_opd_reader(request)
+    recap = get_object_or_404(FrozenRecap, pk=pk)
+    export = request.GET.get("format", "")
+    if export in ("xlsx", "csv"):
+        audit_record(instance=recap, action="integritas.report_export", user=request.user, data={"report": "frozen_recap", "format": export, "sha256": recap.sha256})
+        header = ["kode_opd", "opd", "pegawai_aktif", "terdaftar", "sedang_berjalan", "selesai", "persen_selesai"]
+        rows = [[r[f] for f in FIELDS] for r in [*recap.rows, recap.totals]]
+        meta = [*[tuple(pair) for pair in recap.filters], ("Dibekukan", timezone.localtime(recap.created_at).strftime("%Y-%m-%d %H:%M WITA")), ("SHA-256", recap.sha256)]
+        return spreadsheet_response(filename=f"rekap-beku-{recap.pk}-{recap.as_of:%Y%m%d}", fmt=export, title="Rekap beku: Laporan Penyelesaian Pelatihan", filters=meta, header=header, rows=rows)
+    return TemplateResponse(request, "reports/recap.html", {"recap": recap, "intact": recap_intact(recap)})
+
+
 def admin_urlpatterns():
     return [
         path("laporan/penyelesaian/", completion_view, name="reports_completion"),
         path("laporan/penyelesaian/opd/<int:opd_id>/", drilldown_view, name="reports_drilldown"),
+        path("laporan/bekukan/", freeze_view, name="reports_freeze"),
+        path("laporan/rekap-beku/", recap_list_view, name="reports_recaps"),
+        path("laporan/rekap-beku/<int:pk>/", recap_view, name="reports_recap"),
     ]

@@ -28,3 +28,8 @@ def register_menu_item():
 def register_log_actions(actions):
     actions.register_action("integritas.report_export", _("Unduh laporan"), _("Laporan diunduh"))
     actions.register_action("integritas.report_view", _("Lihat laporan"), _("Laporan dilihat (pengamat)"))
+
+
+@hooks.register("register_log_actions")
+def register_recap_actions(actions):
+    actions.register_action("integritas.recap_freeze", _("Bekukan rekap"), _("Rekap dibekukan"))

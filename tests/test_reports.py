@@ -187,3 +187,38 @@ def test_all_mandatory_courses_counts_only_those_who_finished_every_applicable_o
     assert both.full_name in body and one.full_name not in body
     page = client.get("/admin/laporan/penyelesaian/").content.decode()  # the default is all mandatory courses
     assert "Semua kursus wajib" in page and 'data-opd="OPD-A"' in page
+
+
+def test_frozen_recap_keeps_the_numbers_shown_that_day(client, hr, observer, coordinator_a, make_course, opd_a):
+    from reports.models import FrozenRecap
+    from reports.services import recap_intact
+
+    course = make_course(lessons=1)
+    done = EmployeeFactory(opd=opd_a)
+    _enrol(done, course, state="completed", when=timezone.now())
+    EmployeeFactory(opd=opd_a)
+    client.force_login(hr)
+    response = client.post("/admin/laporan/bekukan/", {"course": course.pk, "as_of": timezone.localdate().isoformat(), "attribution": "current", "note": "Observasi KPK"})
+    recap = FrozenRecap.objects.get()
+    assert response.status_code == 302 and recap_intact(recap)
+    assert recap.rows[0]["completed"] == 1 and recap.totals["employees"] == 2
+    # later the live numbers move; the frozen recap does not
+    _enrol(EmployeeFactory(opd=opd_a), course, state="completed", when=timezone.now())
+    body = client.get(f"/admin/laporan/rekap-beku/{recap.pk}/").content.decode()
+    assert recap.sha256 in body and "utuh" in body
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get(f"/admin/laporan/rekap-beku/{recap.pk}/", {"format": "xlsx"}).content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert ("SHA-256", recap.sha256) in [v[:2] for v in values]
+    assert any(v[0] == "OPD-A" and v[2:6] == (2, 1, 0, 1) for v in values)
+    # tampering shows
+    FrozenRecap.objects.filter(pk=recap.pk).update(totals={**recap.totals, "completed": 2})
+    assert "TIDAK COCOK" in client.get(f"/admin/laporan/rekap-beku/{recap.pk}/").content.decode()
+    # observers read recaps but cannot freeze; coordinators see no city-wide recap
+    client.force_login(observer)
+    assert client.get(f"/admin/laporan/rekap-beku/{recap.pk}/").status_code == 200
+    assert client.post("/admin/laporan/bekukan/", {"course": course.pk}).status_code == 302
+    assert FrozenRecap.objects.count() == 1
+    client.force_login(coordinator_a)
+    assert client.get("/admin/laporan/rekap-beku/").status_code == 302

@@ -8,6 +8,8 @@ Roles: anonymous, learner (on the roster, no staff role), coordinator of OPD A p
 OPD B's objects, HR, auditor, observer, editor. 404 for objects that are not yours.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -142,6 +144,9 @@ OURS = {
     "certificates_zip": ("/admin/sertifikat-zip/", "get", ADMIN_REGISTRY),
     "reports_completion": ("/admin/laporan/penyelesaian/", "get", ADMIN_REGISTRY),
     "reports_drilldown": ("/admin/laporan/penyelesaian/opd/{opd_b}/", "get", row(LOGIN, LOGIN, 404, 200, 200, 200, DENIED)),
+    "reports_freeze": ("/admin/laporan/bekukan/", "post", row(LOGIN, LOGIN, DENIED, R, R, DENIED, DENIED)),
+    "reports_recaps": ("/admin/laporan/rekap-beku/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
+    "reports_recap": ("/admin/laporan/rekap-beku/{recap}/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
     "certificates_revoke": ("/admin/sertifikat-cabut/{cert_b}/", "get", row(LOGIN, LOGIN, DENIED, DENIED, 200, DENIED, DENIED)),
 }
 
@@ -258,8 +263,11 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
     lesson_complete(employee=emp_b, lesson=course_b.test_lessons[0])
     cert_b = certificate_issue(enrollment=Enrollment.objects.get(employee=emp_b, course=course_b))
     from certificates.models import CertificateSettings
+    from reports.models import FrozenRecap
 
+    recap = FrozenRecap.objects.create(as_of=datetime.date(2026, 11, 1), filters=[], rows=[], totals={}, sha256="0" * 64)
     ids = {
+        "recap": recap.pk,
         "cert_settings": CertificateSettings.load().pk,
         "cert_mine": cert_mine.pk,
         "cert_b": cert_b.pk,
