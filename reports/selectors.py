@@ -275,3 +275,33 @@ def mandatory_drilldown(*, user, filters: ReportFilters, opd, status: str = "") 
         rows.append({**employee, "status": state, "lessons_done": None, "last_activity": None,
                      "certificate": ", ".join(sorted(certificates.get(employee["pk"], [])))})
     return rows
+
+
+# --- JP ledger -------------------------------------------------------------------------------------
+
+JP_TARGET = 20  # PP 11/2017 Pasal 203 ayat (4) jo. PP 17/2020
+
+
+def jp_ledger(*, user, year: int, opd=None, below_only: bool = True):
+    """Active employees in scope with the JP of the courses they completed in `year` (WITA),
+    fewest first. One query; the caller paginates."""
+    from django.db.models import Sum
+    from django.db.models.functions import Coalesce
+
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    employees = Employee.objects.filter(active=True, opd__in=opds_visible_to(user).values("pk"))
+    if opd is not None:
+        employees = employees.filter(opd=opd)
+    rows = employees.annotate(
+        jp=Coalesce(
+            Sum(
+                "enrollments__course__jp_hours",
+                filter=Q(enrollments__status=EnrollmentStatus.COMPLETED, enrollments__completed_at__gte=start, enrollments__completed_at__lt=end),
+            ),
+            0,
+        )
+    )
+    if below_only:
+        rows = rows.filter(jp__lt=JP_TARGET)
+    return rows.values("pk", "nip", "full_name", "position", "opd__code", "opd__name", "jp").order_by("jp", "opd__name", "full_name")

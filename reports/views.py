@@ -20,7 +20,15 @@ from organizations.selectors import opds_visible_to
 
 from .exports import spreadsheet_response
 from .models import FrozenRecap
-from .selectors import ReportFilters, completion_report, drilldown_status, mandatory_drilldown, opd_drilldown
+from .selectors import (
+    JP_TARGET,
+    ReportFilters,
+    completion_report,
+    drilldown_status,
+    jp_ledger,
+    mandatory_drilldown,
+    opd_drilldown,
+)
 from .services import FIELDS, recap_freeze, recap_intact
 
 SORTS = {
@@ -215,11 +223,44 @@ def recap_view(request, pk: int):
     return TemplateResponse(request, "reports/recap.html", {"recap": recap, "intact": recap_intact(recap)})
 
 
+@require_safe
+def jp_view(request):
+    _require_reader(request)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("tahun") or today.year)
+    except ValueError:
+        year = today.year
+    error = ""
+    if not 2000 <= year <= today.year:
+        error, year = _("Tahun harus antara 2000 dan tahun ini."), today.year
+    opd = None
+    if request.GET.get("opd"):
+        opd = get_object_or_404(opds_visible_to(request.user), pk=request.GET["opd"]) if request.GET["opd"].isdigit() else None
+    below_only = request.GET.get("semua") != "1"
+    rows = jp_ledger(user=request.user, year=year, opd=opd, below_only=below_only)
+    export = request.GET.get("format", "")
+    if export in ("xlsx", "csv"):
+        audit_record(instance=request.user, action="integritas.report_export", user=request.user, data={"report": "jp", "year": year, "opd": opd.code if opd else ""})
+        lines = [[r["nip"] or "", r["full_name"], r["position"], r["opd__code"], r["opd__name"], r["jp"], JP_TARGET] for r in rows]
+        meta = [("Tahun", str(year)), ("OPD", opd.name if opd else "semua dalam cakupan"), ("Tampil", "di bawah 20 JP" if below_only else "semua")]
+        return spreadsheet_response(filename=f"jp-{year}", fmt=export, title="Jam pelajaran (JP) per pegawai", filters=meta,
+                                    header=["nip", "nama", "jabatan", "opd_kode", "opd", "jp", "target"], rows=lines)
+    page_obj = Paginator(rows, 50).get_page(request.GET.get("hal"))
+    query = request.GET.copy()
+    query.pop("hal", None)
+    return TemplateResponse(request, "reports/jp.html", {
+        "page_obj": page_obj, "year": year, "opd": opd, "below_only": below_only, "target": JP_TARGET, "error": error,
+        "opds": opds_visible_to(request.user).order_by("name"), "query": query.urlencode(),
+    })
+
+
 def admin_urlpatterns():
     return [
         path("laporan/penyelesaian/", completion_view, name="reports_completion"),
         path("laporan/penyelesaian/opd/<int:opd_id>/", drilldown_view, name="reports_drilldown"),
         path("laporan/bekukan/", freeze_view, name="reports_freeze"),
+        path("laporan/jp/", jp_view, name="reports_jp"),
         path("laporan/rekap-beku/", recap_list_view, name="reports_recaps"),
         path("laporan/rekap-beku/<int:pk>/", recap_view, name="reports_recap"),
     ]

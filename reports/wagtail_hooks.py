@@ -24,6 +24,11 @@ def register_menu_item():
     return ReportMenuItem(_("Laporan Penyelesaian Pelatihan"), reverse("reports_completion"), icon_name="table", order=100)
 
 
+@hooks.register("register_admin_menu_item")
+def register_jp_menu_item():
+    return ReportMenuItem(_("Jam pelajaran (JP)"), reverse("reports_jp"), icon_name="time", order=101)
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action("integritas.report_export", _("Unduh laporan"), _("Laporan diunduh"))

@@ -222,3 +222,29 @@ def test_frozen_recap_keeps_the_numbers_shown_that_day(client, hr, observer, coo
     assert FrozenRecap.objects.count() == 1
     client.force_login(coordinator_a)
     assert client.get("/admin/laporan/rekap-beku/").status_code == 302
+
+
+def test_jp_ledger_lists_who_is_below_twenty_jp_this_year(client, hr, coordinator_a, make_course, opd_a, opd_b):
+    from openpyxl import load_workbook
+
+    big, small = make_course(lessons=1, jp_hours=20), make_course(lessons=1, jp_hours=4)
+    full = EmployeeFactory(opd=opd_a, full_name="Penuh JP")
+    part = EmployeeFactory(opd=opd_a, full_name="Kurang JP")
+    old = EmployeeFactory(opd=opd_a, full_name="JP Tahun Lalu")
+    other = EmployeeFactory(opd=opd_b, full_name="Pegawai OPD B")
+    now = timezone.now()
+    _enrol(full, big, state="completed", when=now)
+    _enrol(part, small, state="completed", when=now)
+    _enrol(old, big, state="completed", when=now.replace(year=now.year - 1))
+    client.force_login(hr)
+    body = client.get("/admin/laporan/jp/").content.decode()
+    assert "Kurang JP" in body and "JP Tahun Lalu" in body and other.full_name in body and "Penuh JP" not in body
+    assert "4 / 20" in body
+    assert "Penuh JP" in client.get("/admin/laporan/jp/", {"semua": "1"}).content.decode()
+    assert "Tahun harus antara" in client.get("/admin/laporan/jp/", {"tahun": "3000"}).content.decode()
+    sheet = load_workbook(io.BytesIO(client.get("/admin/laporan/jp/", {"format": "xlsx"}).content)).active
+    assert any(row[1] == "Kurang JP" and row[5] == 4 for row in sheet.iter_rows(values_only=True))
+    client.force_login(coordinator_a)
+    body = client.get("/admin/laporan/jp/").content.decode()
+    assert "Kurang JP" in body and other.full_name not in body
+    assert client.get("/admin/laporan/jp/", {"opd": opd_b.pk}).status_code == 404
