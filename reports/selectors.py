@@ -305,3 +305,65 @@ def jp_ledger(*, user, year: int, opd=None, below_only: bool = True):
     if below_only:
         rows = rows.filter(jp__lt=JP_TARGET)
     return rows.values("pk", "nip", "full_name", "position", "opd__code", "opd__name", "jp").order_by("jp", "opd__name", "full_name")
+
+
+# --- learning gain ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GainRow:
+    code: str
+    name: str
+    pretest: float | None
+    final: float | None
+    pretest_n: int
+    final_n: int
+
+    @property
+    def difference(self) -> float | None:
+        if self.pretest is None or self.final is None:
+            return None
+        return round(self.final - self.pretest, 1)
+
+
+def learning_gain(*, user, filters: ReportFilters) -> list[GainRow]:
+    """For a course with a pre-test: per OPD, the average of each employee's first graded
+    pre-test score and of their best final-quiz score (by the cutoff), and the difference.
+    Empty when the course has no pre-test attempts."""
+    from quizzes.models import Attempt, AttemptState, QuizKind
+
+    if filters.course is None:
+        return []
+    roster = _roster(user, filters)
+    attempts = (
+        Attempt.objects.filter(quiz__course=filters.course, employee__in=roster.values("pk"), finished_at__lt=filters.cutoff)
+        .exclude(state=AttemptState.IN_PROGRESS)
+        .values_list("employee_id", "employee__opd_id", "employee__opd__code", "employee__opd__name", "quiz__kind", "number", "score")
+        .order_by("number")
+    )
+    pre: dict[int, float] = {}
+    best: dict[int, float] = {}
+    opd_of: dict[int, tuple[int, str, str]] = {}
+    for employee_id, opd_id, code, name, kind, _number, score in attempts:
+        opd_of[employee_id] = (opd_id, code, name)
+        if kind == QuizKind.PRETEST:
+            pre.setdefault(employee_id, float(score))  # the first attempt: knowledge before the lessons
+        else:
+            best[employee_id] = max(best.get(employee_id, 0.0), float(score))
+    if not pre:
+        return []
+    per_opd: dict[int, dict] = {}
+    for employee_id, (opd_id, code, name) in opd_of.items():
+        item = per_opd.setdefault(opd_id, {"code": code, "name": name, "pre": [], "final": []})
+        if employee_id in pre:
+            item["pre"].append(pre[employee_id])
+        if employee_id in best:
+            item["final"].append(best[employee_id])
+
+    def mean(values):
+        return round(sum(values) / len(values), 1) if values else None
+
+    return sorted(
+        (GainRow(code=i["code"], name=i["name"], pretest=mean(i["pre"]), final=mean(i["final"]), pretest_n=len(i["pre"]), final_n=len(i["final"])) for i in per_opd.values()),
+        key=lambda row: row.name,
+    )

@@ -26,6 +26,7 @@ from .selectors import (
     completion_report,
     drilldown_status,
     jp_ledger,
+    learning_gain,
     mandatory_drilldown,
     opd_drilldown,
 )
@@ -134,7 +135,8 @@ def completion_view(request):
         request,
         "reports/completion.html",
         {"form": form, "report": report, "filters": filters, "query": request.GET.urlencode(), "chart_height": chart_height,
-         "before_data": report.totals.enrolled == 0 and report.totals.employees > 0, "can_freeze": _can_freeze(request.user)},
+         "before_data": report.totals.enrolled == 0 and report.totals.employees > 0, "can_freeze": _can_freeze(request.user),
+         "gain": learning_gain(user=request.user, filters=filters)},
     )
 
 

@@ -248,3 +248,25 @@ def test_jp_ledger_lists_who_is_below_twenty_jp_this_year(client, hr, coordinato
     body = client.get("/admin/laporan/jp/").content.decode()
     assert "Kurang JP" in body and other.full_name not in body
     assert client.get("/admin/laporan/jp/", {"opd": opd_b.pk}).status_code == 404
+
+
+def test_learning_gain_per_opd(client, hr, make_course, make_quiz, opd_a):
+    from quizzes.models import QuizKind
+    from quizzes.services import attempt_start, attempt_submit
+
+    course = make_course(lessons=1)
+    pretest = make_quiz(course, kind=QuizKind.PRETEST, questions=2)
+    final = make_quiz(course, kind=QuizKind.FINAL, questions=2, requires_lessons=False)
+    for right_before, right_after in ((0, 2), (1, 2)):
+        employee = EmployeeFactory(opd=opd_a)
+        for quiz, right in ((pretest, right_before), (final, right_after)):
+            attempt = attempt_start(quiz=quiz, employee=employee)
+            answers = {str(q["id"]): [next(c["id"] for c in q["choices"] if c["correct"] == (i < right))] for i, q in enumerate(attempt.snapshot)}
+            attempt_submit(attempt=attempt, answers=answers)
+    client.force_login(hr)
+    body = client.get("/admin/laporan/penyelesaian/", {"course": course.pk}).content.decode()
+    assert 'id="peningkatan"' in body
+    from reports.selectors import ReportFilters, learning_gain
+
+    [row] = learning_gain(user=hr, filters=ReportFilters(course=course, as_of=timezone.localdate()))
+    assert (row.pretest, row.final, row.difference) == (25.0, 100.0, 75.0)
