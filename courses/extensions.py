@@ -25,3 +25,21 @@ def course_section_register(func: Section) -> Section:
 def course_sections(request, course, enrollment) -> list[SafeString]:
     rendered = (func(request=request, course=course, enrollment=enrollment) for func in _sections)
     return [mark_safe(html) for html in rendered if html]
+
+
+# Sections on "Pembelajaran Saya" (for instance an OPD head's review box), same contract:
+# render(request, employee) -> HTML or "".
+_learning_sections: list[Section] = []
+
+
+def learning_section_register(func: Section) -> Section:
+    if func not in _learning_sections:
+        _learning_sections.append(func)
+    return func
+
+
+def learning_sections(request, employee) -> list[SafeString]:
+    if employee is None:
+        return []
+    rendered = (func(request=request, employee=employee) for func in _learning_sections)
+    return [mark_safe(html) for html in rendered if html]

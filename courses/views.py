@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from organizations.selectors import employee_for_user
 
-from .extensions import course_sections
+from .extensions import course_sections, learning_sections
 from .models import CoursePage, EnrollmentSource, LessonPage
 from .selectors import (
     access_live_course,
@@ -109,7 +109,11 @@ def my_learning(request):
     if employee is not None:
         enrollments_ensure_mandatory(employee=employee)
     overview = learning_overview(user=request.user)
-    return TemplateResponse(request, "courses/my_learning.html", {"overview": overview, "employee": employee})
+    return TemplateResponse(
+        request,
+        "courses/my_learning.html",
+        {"overview": overview, "employee": employee, "sections": learning_sections(request, employee)},
+    )
 
 
 @login_required

@@ -72,7 +72,7 @@ class OpdViewSet(ModelViewSet):
     menu_label = gettext_lazy("OPD")
     menu_order = 210
     add_to_admin_menu = True
-    form_fields = ["code", "name", "kind", "parent", "active"]
+    form_fields = ["code", "name", "kind", "parent", "head", "active"]
     list_display = ["name", "code", Column("kind", label=gettext_lazy("Jenis")), "parent", BooleanColumn("active")]
     list_export = ["code", "name", "kind", "parent.code", "active"]
     export_headings = {"parent.code": gettext_lazy("Kode induk")}

@@ -39,6 +39,15 @@ class Opd(models.Model):
         related_name="children",
     )
     active = models.BooleanField(_("aktif"), default=True)
+    # KPK indicator "Komitmen antikorupsi Kepala Daerah dan Kepala OPD": who heads the OPD.
+    head = models.ForeignKey(
+        "Employee",
+        verbose_name=_("kepala OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_opds",
+    )
 
     class Meta:
         verbose_name = _("OPD")
@@ -50,6 +59,11 @@ class Opd(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.head_id and self.pk and self.head.opd_id != self.pk:
+            raise ValidationError({"head": _("Kepala OPD harus pegawai OPD ini.")})
 
 
 class EmploymentType(models.TextChoices):

@@ -23,3 +23,22 @@ class FrozenRecap(models.Model):
 
     def __str__(self):
         return f"{self.as_of} · {self.sha256[:12]}"
+
+
+class OpdReview(models.Model):
+    """An OPD head's confirmation "Saya telah meninjau progres OPD" (KPK indicator on the
+    commitment of OPD heads)."""
+
+    opd = models.ForeignKey("organizations.Opd", on_delete=models.PROTECT, related_name="reviews")
+    employee = models.ForeignKey("organizations.Employee", on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("ditinjau"), auto_now_add=True)
+    completed = models.PositiveIntegerField(_("selesai saat ditinjau"))
+    employees = models.PositiveIntegerField(_("pegawai saat ditinjau"))
+
+    class Meta:
+        verbose_name = _("tinjauan kepala OPD")
+        verbose_name_plural = _("tinjauan kepala OPD")
+        ordering = ["-reviewed_at"]
+
+    def __str__(self):
+        return f"{self.opd} · {self.reviewed_at:%Y-%m-%d}"

@@ -194,14 +194,15 @@ def drilldown_status(row: dict, cutoff) -> str:
 # --- all mandatory courses -----------------------------------------------------------------------
 
 
-def _mandatory_states(*, user, filters: ReportFilters, opd=None):
+def _mandatory_states(*, user, filters: ReportFilters, opd=None, scope=None):
     """Per active employee in scope who has at least one applicable mandatory course:
     (employee id, opd id, state), state in not_enrolled / not_started / in_progress /
     completed (all applicable mandatory courses completed by the cutoff). Two queries plus
     one for the audiences, whatever the number of OPDs."""
     cutoff = filters.cutoff
     courses = with_audience(list(CoursePage.objects.live().filter(mandatory=True)))
-    employees = Employee.objects.filter(active=True, opd__in=opds_visible_to(user).values("pk"))
+    scope = scope if scope is not None else opds_visible_to(user)
+    employees = Employee.objects.filter(active=True, opd__in=scope.values("pk"))
     if filters.opd_kind:
         employees = employees.filter(opd__kind=filters.opd_kind)
     if filters.employment_type:
@@ -241,10 +242,12 @@ def _mandatory_states(*, user, filters: ReportFilters, opd=None):
     return states
 
 
-def mandatory_report(*, user, filters: ReportFilters) -> CompletionReport:
+def mandatory_report(*, user, filters: ReportFilters, scope=None) -> CompletionReport:
+    """`scope` (a queryset of OPDs) replaces the user's scope: an OPD head reviewing their
+    own OPD holds no staff role."""
     from organizations.models import Opd
 
-    states = _mandatory_states(user=user, filters=filters)
+    states = _mandatory_states(user=user, filters=filters, scope=scope)
     opds = {o.pk: o for o in Opd.objects.filter(pk__in={opd_id for _e, opd_id, _s in states})}
     rows: dict[int, OpdRow] = {}
     for _employee_id, opd_id, state in states:
@@ -367,3 +370,35 @@ def learning_gain(*, user, filters: ReportFilters) -> list[GainRow]:
         (GainRow(code=i["code"], name=i["name"], pretest=mean(i["pre"]), final=mean(i["final"]), pretest_n=len(i["pre"]), final_n=len(i["final"])) for i in per_opd.values()),
         key=lambda row: row.name,
     )
+
+
+# --- leadership commitment -----------------------------------------------------------------------
+
+
+def heads_status(*, opd_ids, cutoff) -> dict[int, dict]:
+    """Per OPD with a head: the head's name, whether they completed every mandatory course
+    of their audience by `cutoff`, and their last "reviewed the OPD's progress" date."""
+    from django.db.models import Max
+
+    from organizations.models import Opd
+
+    from .models import OpdReview
+
+    heads = {o.pk: o.head for o in Opd.objects.filter(pk__in=opd_ids, head__isnull=False).select_related("head")}
+    if not heads:
+        return {}
+    courses = with_audience(list(CoursePage.objects.live().filter(mandatory=True)))
+    done = set(
+        Enrollment.objects.filter(employee__in=[h.pk for h in heads.values()], course__in=courses, completed_at__lt=cutoff)
+        .values_list("employee_id", "course_id")
+    )
+    reviews = dict(OpdReview.objects.filter(opd_id__in=heads).values("opd_id").annotate(last=Max("reviewed_at")).values_list("opd_id", "last"))
+    result = {}
+    for opd_id, head in heads.items():
+        needed = {c.pk for c in courses if c.audience_includes(head)}
+        result[opd_id] = {
+            "name": head.full_name,
+            "completed": bool(needed) and all((head.pk, course_id) in done for course_id in needed),
+            "last_review": reviews.get(opd_id),
+        }
+    return result

@@ -35,3 +35,20 @@ def recap_freeze(*, report: CompletionReport, note: str, acting_user) -> FrozenR
 def recap_intact(recap: FrozenRecap) -> bool:
     payload = recap_payload(as_of=recap.as_of.isoformat(), filters=recap.filters, rows=recap.rows, totals=recap.totals)
     return hashlib.sha256(payload).hexdigest() == recap.sha256
+
+
+def opd_review_confirm(*, employee, opd, completed: int, employees: int):
+    """The head of `opd` confirms having reviewed its progress; the figures seen are kept."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import OpdReview
+
+    if opd.head_id != employee.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        review = OpdReview.objects.create(opd=opd, employee=employee, completed=completed, employees=employees)
+        audit_record(
+            instance=review, action="integritas.opd_review", user=employee.user,
+            data={"opd": opd.code, "completed": completed, "employees": employees},
+        )
+    return review

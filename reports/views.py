@@ -25,6 +25,7 @@ from .selectors import (
     ReportFilters,
     completion_report,
     drilldown_status,
+    heads_status,
     jp_ledger,
     learning_gain,
     mandatory_drilldown,
@@ -130,6 +131,9 @@ def completion_view(request):
             filename=f"rekap-penyelesaian-{filters.as_of:%Y%m%d}", fmt=export, title="Laporan Penyelesaian Pelatihan",
             filters=filters.describe(), header=header, rows=rows,
         )
+    heads = heads_status(opd_ids=[row.opd_id for row in report.rows], cutoff=filters.cutoff)
+    for row in report.rows:
+        row.head = heads.get(row.opd_id)
     chart_height = 22 * len(report.rows) + 10
     return TemplateResponse(
         request,

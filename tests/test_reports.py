@@ -10,7 +10,7 @@ from django.utils import timezone
 from courses.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from reports.selectors import ReportFilters, completion_report
 
-from .factories import EmployeeFactory, OpdFactory
+from .factories import EmployeeFactory, OpdFactory, UserFactory
 
 
 def _enrol(employee, course, *, state, when):
@@ -270,3 +270,35 @@ def test_learning_gain_per_opd(client, hr, make_course, make_quiz, opd_a):
 
     [row] = learning_gain(user=hr, filters=ReportFilters(course=course, as_of=timezone.localdate()))
     assert (row.pretest, row.final, row.difference) == (25.0, 100.0, 75.0)
+
+
+def test_opd_head_reviews_progress_and_the_report_shows_it(client, hr, make_course, opd_a):
+    from reports.models import OpdReview
+
+    course = make_course(lessons=1)
+    head_user = UserFactory()
+    head = EmployeeFactory(opd=opd_a, user=head_user, full_name="Kepala Dinas A")
+    opd_a.head = head
+    opd_a.save()
+    _enrol(head, course, state="completed", when=timezone.now())
+    EmployeeFactory(opd=opd_a)
+    client.force_login(head_user)
+    body = client.get("/belajar/").content.decode()
+    assert "Anda tercatat sebagai kepala Dinas A" in body
+    page = client.get(f"/belajar/opd/{opd_a.pk}/tinjau/").content.decode()
+    assert "1</strong> / 2" in page
+    assert client.post(f"/belajar/opd/{opd_a.pk}/tinjau/").status_code == 302
+    review = OpdReview.objects.get()
+    assert (review.completed, review.employees) == (1, 2)
+    client.force_login(hr)
+    body = client.get("/admin/laporan/penyelesaian/").content.decode()
+    assert "Kepala Dinas A · ✓ selesai" in body
+
+
+def test_only_the_head_can_review(client, learner, opd_a):
+    client.force_login(learner)
+    assert client.get(f"/belajar/opd/{opd_a.pk}/tinjau/").status_code == 404
+    assert client.post(f"/belajar/opd/{opd_a.pk}/tinjau/").status_code == 404
+    from reports.models import OpdReview
+
+    assert not OpdReview.objects.exists()

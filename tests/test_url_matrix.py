@@ -145,6 +145,8 @@ OURS = {
     "reports_completion": ("/admin/laporan/penyelesaian/", "get", ADMIN_REGISTRY),
     "reports_drilldown": ("/admin/laporan/penyelesaian/opd/{opd_b}/", "get", row(LOGIN, LOGIN, 404, 200, 200, 200, DENIED)),
     "reports_freeze": ("/admin/laporan/bekukan/", "post", row(LOGIN, LOGIN, DENIED, R, R, DENIED, DENIED)),
+    # OPD B has no head here: every role gets 404, as for an OPD they do not head
+    "reports_head_review": ("/belajar/opd/{opd_b}/tinjau/", "get", row(LOGIN, 404, 404, 404, 404, 404, 404)),
     "reports_jp": ("/admin/laporan/jp/", "get", ADMIN_REGISTRY),
     "reports_recaps": ("/admin/laporan/rekap-beku/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
     "reports_recap": ("/admin/laporan/rekap-beku/{recap}/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
