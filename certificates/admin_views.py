@@ -188,31 +188,44 @@ def zip_entry_name(certificate: Certificate) -> str:
     return f"{certificate.opd_code}/{nip}_{certificate.course_slug}_{certificate.number.replace('/', '-')}.pdf"
 
 
+def write_certificates(archive: zipfile.ZipFile, certificates, *, chunk_size: int = 1024 * 1024, prefix: str = ""):
+    """Write each certificate's stored PDF into `archive` under `zip_entry_name`. Yields
+    after every block written, so a streaming caller can hand the bytes on; returns the
+    text of `manifest.csv` (formula-safe, with a BOM for spreadsheet programs)."""
+    verify_prefix = verification_url("CODE").removesuffix("CODE/")  # one reverse() per file, not per row
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(MANIFEST_COLUMNS)
+    for certificate in certificates:
+        with certificate.pdf.open("rb") as source, archive.open(prefix + zip_entry_name(certificate), mode="w", force_zip64=True) as target:
+            while block := source.read(chunk_size):
+                target.write(block)
+                yield
+        writer.writerow(
+            [spreadsheet_safe(v) for v in (
+                certificate.number, certificate.code, certificate.nip, certificate.full_name, certificate.opd_code,
+                certificate.opd_name, certificate.course_title, certificate.jp_hours,
+                timezone.localtime(certificate.issued_at).strftime("%Y-%m-%d %H:%M"), certificate.status,
+                certificate.sha256, f"{verify_prefix}{certificate.code}/",
+            )]
+        )
+    return "\ufeff" + manifest.getvalue()
+
+
 def certificates_zip_stream(certificates, *, chunk_size: int = 1024 * 1024):
     """A ZIP (stored, not compressed: PDFs barely compress) written as it is read: memory
     stays flat whatever the number of files. `certificates` may be a lazy iterator."""
     sink = _Sink()
-    # one reverse() for the whole file instead of one per row
-    verify_prefix = verification_url("CODE").removesuffix("CODE/")
-    manifest = io.StringIO()
-    writer = csv.writer(manifest)
-    writer.writerow(MANIFEST_COLUMNS)
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for certificate in certificates:
-            with certificate.pdf.open("rb") as source, archive.open(zip_entry_name(certificate), mode="w", force_zip64=True) as target:
-                while block := source.read(chunk_size):
-                    target.write(block)
-                    yield sink.drain()
-            writer.writerow(
-                [spreadsheet_safe(v) for v in (
-                    certificate.number, certificate.code, certificate.nip, certificate.full_name, certificate.opd_code,
-                    certificate.opd_name, certificate.course_title, certificate.jp_hours,
-                    timezone.localtime(certificate.issued_at).strftime("%Y-%m-%d %H:%M"), certificate.status,
-                    certificate.sha256, f"{verify_prefix}{certificate.code}/",
-                )]
-            )
+        entries = write_certificates(archive, certificates, chunk_size=chunk_size)
+        while True:
+            try:
+                next(entries)
+            except StopIteration as finished:
+                manifest = finished.value
+                break
             yield sink.drain()
-        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+        archive.writestr("manifest.csv", manifest)
     yield sink.drain()
 
 

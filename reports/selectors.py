@@ -80,9 +80,10 @@ class CompletionReport:
             self.totals.completed += row.completed
 
 
-def _roster(user, filters: ReportFilters):
+def _roster(user, filters: ReportFilters, scope=None):
     with_audience([filters.course])
-    employees = Employee.objects.filter(filters.course.audience_q(), opd__in=opds_visible_to(user).values("pk"))
+    scope = scope if scope is not None else opds_visible_to(user)
+    employees = Employee.objects.filter(filters.course.audience_q(), opd__in=scope.values("pk"))
     if filters.opd_kind:
         employees = employees.filter(opd__kind=filters.opd_kind)
     if filters.employment_type:
@@ -90,12 +91,13 @@ def _roster(user, filters: ReportFilters):
     return employees
 
 
-def completion_report(*, user, filters: ReportFilters) -> CompletionReport:
-    """One row per OPD in the user's scope that has employees in the course audience."""
+def completion_report(*, user, filters: ReportFilters, scope=None) -> CompletionReport:
+    """One row per OPD in the user's scope (or in `scope`, a queryset of OPDs) that has
+    employees in the course audience."""
     if filters.course is None:
-        return mandatory_report(user=user, filters=filters)
+        return mandatory_report(user=user, filters=filters, scope=scope)
     cutoff = filters.cutoff
-    employees = _roster(user, filters).annotate(
+    employees = _roster(user, filters, scope).annotate(
         this_course=FilteredRelation("enrollments", condition=Q(enrollments__course=filters.course))
     )
     aggregates = (
@@ -126,7 +128,7 @@ def completion_report(*, user, filters: ReportFilters) -> CompletionReport:
             row.completed = 0
         moved = (
             Enrollment.objects.filter(
-                course=filters.course, completed_at__lt=cutoff, employee__in=_roster(user, filters).values("pk"),
+                course=filters.course, completed_at__lt=cutoff, employee__in=_roster(user, filters, scope).values("pk"),
                 completed_opd__in=list(rows),
             )
             .values("completed_opd_id")

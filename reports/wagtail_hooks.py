@@ -38,4 +38,5 @@ def register_log_actions(actions):
 @hooks.register("register_log_actions")
 def register_recap_actions(actions):
     actions.register_action("integritas.recap_freeze", _("Bekukan rekap"), _("Rekap dibekukan"))
+    actions.register_action("integritas.evidence_pack", _("Buat paket bukti"), _("Paket bukti dibuat"))
     actions.register_action("integritas.opd_review", _("Tinjauan kepala OPD"), _("Kepala OPD meninjau progres"))

@@ -302,3 +302,70 @@ def test_only_the_head_can_review(client, learner, opd_a):
     from reports.models import OpdReview
 
     assert not OpdReview.objects.exists()
+
+
+# --- evidence pack -----------------------------------------------------------------------------------
+
+
+def test_evidence_pack_holds_summary_recap_participants_manifest_and_matching_pdfs(tmp_path, make_course, opd_a, opd_b, django_capture_on_commit_callbacks):
+    import csv
+    import hashlib
+    import zipfile
+
+    from django.core.management import call_command
+
+    from courses.services import lesson_complete
+
+    course = make_course(lessons=1, title="Gratifikasi")
+    with django_capture_on_commit_callbacks(execute=True):
+        for opd in (opd_a, opd_a, opd_b):
+            lesson_complete(employee=EmployeeFactory(opd=opd), lesson=course.test_lessons[0])
+    EmployeeFactory(opd=opd_a)
+    out = tmp_path / "bukti.zip"
+    call_command("export_evidence", "--out", str(out), "--opd", "OPD-A", "--course", course.slug, stdout=io.StringIO())
+    archive = zipfile.ZipFile(out)
+    names = set(archive.namelist())
+    assert {"00_ringkasan.pdf", "rekap.xlsx", "peserta.csv", "manifest.csv"} <= names
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    assert len(manifest) == 2  # OPD B's certificate is out of scope
+    for row in manifest:
+        [name] = [n for n in names if n.startswith("sertifikat/OPD-A/") and row["nomor"].replace("/", "-") in n]
+        assert hashlib.sha256(archive.read(name)).hexdigest() == row["sha256"]
+    participants = archive.read("peserta.csv").decode("utf-8-sig")
+    assert participants.count("\n") == 1 + 3 and "selesai" in participants
+    from pypdf import PdfReader
+
+    summary = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read("00_ringkasan.pdf"))).pages)
+    assert hashlib.sha256(archive.read("manifest.csv")).hexdigest() in summary.replace("\n", "")
+    assert "2 dari 3 pegawai aktif" in summary
+    from wagtail.models import ModelLogEntry
+
+    assert ModelLogEntry.objects.filter(action="integritas.evidence_pack").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--opd", "TIDAK-ADA"], "OPD tidak dikenal"),
+        (["--course", "tidak-ada"], "Kursus tidak dikenal"),
+        (["--as-of", "2999-01-01"], "masa depan"),
+        (["--as-of", "kemarin"], "Tanggal tidak sah"),
+    ],
+)
+def test_evidence_command_refuses_bad_input(tmp_path, db, args, message):
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "bukti.zip"
+    with pytest.raises(CommandError, match=message):
+        call_command("export_evidence", "--out", str(out), *args)
+    assert not out.exists()
+
+
+def test_evidence_pack_with_an_empty_scope_is_refused(tmp_path, db):
+    from django.core.management import CommandError, call_command
+
+    from organizations.models import Opd
+
+    Opd.objects.update(active=False)
+    with pytest.raises(CommandError, match="Cakupan kosong"):
+        call_command("export_evidence", "--out", str(tmp_path / "bukti.zip"))
