@@ -212,19 +212,33 @@ def write_certificates(archive: zipfile.ZipFile, certificates, *, chunk_size: in
     return "\ufeff" + manifest.getvalue()
 
 
+def _relay(entries, sink: _Sink):
+    """Hand on the bytes written after each step of `entries`; return what it returns."""
+    while True:
+        try:
+            next(entries)
+        except StopIteration as finished:
+            return finished.value
+        yield sink.drain()
+
+
+def certificates_write(archive: zipfile.ZipFile, certificates, *, prefix: str = "") -> str:
+    """`write_certificates` for an archive written to a file: runs it through, returns the
+    manifest text."""
+    entries = write_certificates(archive, certificates, prefix=prefix)
+    while True:
+        try:
+            next(entries)
+        except StopIteration as finished:
+            return finished.value
+
+
 def certificates_zip_stream(certificates, *, chunk_size: int = 1024 * 1024):
     """A ZIP (stored, not compressed: PDFs barely compress) written as it is read: memory
     stays flat whatever the number of files. `certificates` may be a lazy iterator."""
     sink = _Sink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        entries = write_certificates(archive, certificates, chunk_size=chunk_size)
-        while True:
-            try:
-                next(entries)
-            except StopIteration as finished:
-                manifest = finished.value
-                break
-            yield sink.drain()
+        manifest = yield from _relay(write_certificates(archive, certificates, chunk_size=chunk_size), sink)
         archive.writestr("manifest.csv", manifest)
     yield sink.drain()
 

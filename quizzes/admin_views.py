@@ -1,6 +1,5 @@
 """Wagtail admin for editors: question bank, quiz settings, question import, item analysis."""
 
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from core.exports import spreadsheet_safe
+from core.exports import spreadsheet_response
 from core.tables import TableFileError
 
 from .importing import COLUMNS, questions_preview
@@ -148,22 +147,14 @@ def item_analysis_view(request, pk):
 
 
 def _analysis_xlsx(quiz: Quiz, rows: list[dict]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Analisis butir"
-    sheet.append([spreadsheet_safe(f"{quiz.title} ({quiz.course.title})")])
-    sheet.append(["id_soal", "pertanyaan", "jumlah_jawaban", "indeks_kesukaran_persen", "daya_beda", "catatan"])
-    for row in rows:
-        sheet.append(
-            [int(row["id"]), spreadsheet_safe(row["text"]), row["answers"], row["facility"], row["discrimination"], spreadsheet_safe("; ".join(row["flags"]))]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="analisis-butir-kuis-{quiz.pk}.xlsx"'
-    return response
+    return spreadsheet_response(
+        filename=f"analisis-butir-kuis-{quiz.pk}",
+        fmt="xlsx",
+        title="Analisis butir soal",
+        filters=[("Kuis", quiz.title), ("Kursus", quiz.course.title)],
+        header=["id_soal", "pertanyaan", "jumlah_jawaban", "indeks_kesukaran_persen", "daya_beda", "catatan"],
+        rows=[[int(r["id"]), r["text"], r["answers"], r["facility"], r["discrimination"], "; ".join(r["flags"])] for r in rows],
+    )
 
 
 def admin_urlpatterns():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from certificates.admin_views import write_certificates
+from certificates.admin_views import certificates_write
 from certificates.models import Certificate, CertificateSettings
 from certificates.pdf import render_html_to_pdf, tanggal
 from core.audit import audit_record
@@ -62,13 +62,7 @@ def evidence_pack_build(*, out, scope, courses: list[CoursePage], as_of, acting_
     with zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         archive.writestr("rekap.xlsx", _recap_xlsx(mandatory, per_course, as_of))
         archive.writestr("peserta.csv", _participants_csv(states))
-        entries = write_certificates(archive, certificates.iterator(chunk_size=200), prefix="sertifikat/")
-        while True:
-            try:
-                next(entries)
-            except StopIteration as finished:
-                manifest = finished.value
-                break
+        manifest = certificates_write(archive, certificates.iterator(chunk_size=200), prefix="sertifikat/")
         manifest_bytes = manifest.encode("utf-8")
         archive.writestr("manifest.csv", manifest_bytes)
         manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()

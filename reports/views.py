@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import audit_record
+from core.exports import spreadsheet_response
 from courses.models import CoursePage
 from organizations.models import EmploymentType, OpdKind, Role
 from organizations.permissions import has_role, is_read_only, sees_all_opds
 from organizations.selectors import opds_visible_to
 
-from .exports import spreadsheet_response
 from .models import FrozenRecap
 from .selectors import (
     JP_TARGET,
