@@ -42,3 +42,52 @@ class OpdReview(models.Model):
 
     def __str__(self):
         return f"{self.opd} · {self.reviewed_at:%Y-%m-%d}"
+
+
+class EvidencePackStatus(models.TextChoices):
+    QUEUED = "queued", _("Menunggu")
+    RUNNING = "running", _("Sedang dibuat")
+    DONE = "done", _("Siap diunduh")
+    FAILED = "failed", _("Gagal")
+    EXPIRED = "expired", _("Kedaluwarsa")
+
+
+class EvidencePack(models.Model):
+    """An evidence pack requested from the admin and built by a background task. The
+    request keeps only ids; the task re-applies the requester's scope when it runs."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    opd_ids = models.JSONField(_("OPD yang diminta"), default=list, blank=True)
+    course_ids = models.JSONField(_("kursus yang diminta"), default=list, blank=True)
+    as_of = models.DateField(_("per tanggal"))
+    status = models.CharField(_("status"), max_length=10, choices=EvidencePackStatus.choices, default=EvidencePackStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=40, blank=True)
+    file = models.FileField(upload_to="evidence/%Y/", max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("kedaluwarsa"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("paket bukti")
+        verbose_name_plural = _("paket bukti")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.as_of} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == EvidencePackStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (EvidencePackStatus.DONE, EvidencePackStatus.FAILED, EvidencePackStatus.EXPIRED)

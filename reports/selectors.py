@@ -394,7 +394,7 @@ def heads_status(*, opd_ids, cutoff) -> dict[int, dict]:
         Enrollment.objects.filter(employee__in=[h.pk for h in heads.values()], course__in=courses, completed_at__lt=cutoff)
         .values_list("employee_id", "course_id")
     )
-    reviews = dict(OpdReview.objects.filter(opd_id__in=heads).values("opd_id").annotate(last=Max("reviewed_at")).values_list("opd_id", "last"))
+    reviews = dict(OpdReview.objects.filter(opd_id__in=heads, reviewed_at__lt=cutoff).values("opd_id").annotate(last=Max("reviewed_at")).values_list("opd_id", "last"))
     result = {}
     for opd_id, head in heads.items():
         needed = {c.pk for c in courses if c.audience_includes(head)}

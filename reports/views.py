@@ -19,6 +19,7 @@ from organizations.models import EmploymentType, OpdKind, Role
 from organizations.permissions import has_role, is_read_only, sees_all_opds
 from organizations.selectors import opds_visible_to
 
+from . import evidence_views
 from .models import FrozenRecap
 from .selectors import (
     JP_TARGET,
@@ -269,4 +270,7 @@ def admin_urlpatterns():
         path("laporan/jp/", jp_view, name="reports_jp"),
         path("laporan/rekap-beku/", recap_list_view, name="reports_recaps"),
         path("laporan/rekap-beku/<int:pk>/", recap_view, name="reports_recap"),
+        path("laporan/paket-bukti/", evidence_views.evidence_list_view, name="reports_evidence"),
+        path("laporan/paket-bukti/<int:pk>/", evidence_views.evidence_pack_view, name="reports_evidence_pack"),
+        path("laporan/paket-bukti/<int:pk>/unduh/", evidence_views.evidence_download_view, name="reports_evidence_download"),
     ]

@@ -369,3 +369,120 @@ def test_evidence_pack_with_an_empty_scope_is_refused(tmp_path, db):
     Opd.objects.update(active=False)
     with pytest.raises(CommandError, match="Cakupan kosong"):
         call_command("export_evidence", "--out", str(tmp_path / "bukti.zip"))
+
+
+# --- evidence pack built from the admin ---------------------------------------------------------------
+
+
+def test_auditor_builds_the_pack_in_the_background_and_downloads_it(client, auditor, make_course, opd_a, opd_b, django_capture_on_commit_callbacks):
+    import hashlib
+    import zipfile
+
+    from courses.services import lesson_complete
+    from reports.models import EvidencePack, EvidencePackStatus
+
+    course = make_course(lessons=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        for opd in (opd_a, opd_b):
+            lesson_complete(employee=EmployeeFactory(opd=opd), lesson=course.test_lessons[0])
+    client.force_login(auditor)
+    assert "belum pernah membuat paket" in client.get("/admin/laporan/paket-bukti/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/laporan/paket-bukti/", {"opds": [opd_a.pk], "courses": [course.pk]})
+    pack = EvidencePack.objects.get()
+    assert response.url == f"/admin/laporan/paket-bukti/{pack.pk}/"
+    assert pack.status == EvidencePackStatus.DONE and pack.opd_ids == [opd_a.pk]
+    assert pack.summary == {"opds": 1, "employees": 1, "certificates": 1}
+    assert pack.expires_at - pack.finished_at == datetime.timedelta(hours=24)
+    body = client.get(response.url).content.decode()
+    assert pack.sha256 in body and "Unduh paket bukti" in body and 'http-equiv="refresh"' not in body
+    download = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/unduh/")
+    content = b"".join(download.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == pack.sha256
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    assert [n for n in archive.namelist() if n.startswith("sertifikat/")] and all(n.startswith("sertifikat/OPD-A/") for n in archive.namelist() if n.startswith("sertifikat/"))
+    from wagtail.models import ModelLogEntry
+
+    assert ModelLogEntry.objects.filter(action="integritas.evidence_pack", data__sha256=pack.sha256).exists()
+    assert ModelLogEntry.objects.filter(action="integritas.evidence_download").count() == 1
+
+
+def test_pack_progress_is_visible_while_it_is_built(client, auditor, opd_a):
+    from reports.models import EvidencePack
+
+    pack = EvidencePack.objects.create(requested_by=auditor, as_of=timezone.localdate(), status="running", done=30, total=120, stage="sertifikat")
+    client.force_login(auditor)
+    body = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/").content.decode()
+    assert 'aria-valuenow="25"' in body and 'http-equiv="refresh"' in body and "30 dari 120" in body
+    response = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/unduh/")
+    assert response.status_code == 302 and response.url == f"/admin/laporan/paket-bukti/{pack.pk}/"
+
+
+def test_the_task_reapplies_the_requesters_scope(coordinator_a, make_course, opd_a, opd_b, django_capture_on_commit_callbacks):
+    import zipfile
+
+    from courses.services import lesson_complete
+    from organizations.models import RoleAssignment
+    from reports.evidence import evidence_pack_run
+    from reports.models import EvidencePack
+
+    course = make_course(lessons=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        for opd in (opd_a, opd_b):
+            lesson_complete(employee=EmployeeFactory(opd=opd), lesson=course.test_lessons[0])
+    # A request naming OPD B (tampered, or the coordinator moved since): only OPD A goes in.
+    pack = EvidencePack.objects.create(requested_by=coordinator_a, as_of=timezone.localdate(), opd_ids=[opd_a.pk, opd_b.pk])
+    evidence_pack_run(pack.pk)
+    pack.refresh_from_db()
+    assert pack.status == "done" and pack.summary["opds"] == 1
+    names = zipfile.ZipFile(pack.file.open("rb")).namelist()
+    assert not [n for n in names if "OPD-B" in n]
+    assert evidence_pack_run(pack.pk) == ""  # a duplicated task does nothing
+    # The role ends before the task runs: nothing is built.
+    RoleAssignment.objects.filter(user=coordinator_a).delete()
+    later = EvidencePack.objects.create(requested_by=coordinator_a, as_of=timezone.localdate())
+    evidence_pack_run(later.pk)
+    later.refresh_from_db()
+    assert later.status == "failed" and "tidak lagi berwenang" in later.error and not later.file
+
+
+def test_pack_requests_with_bad_input_change_nothing(client, auditor, coordinator_a, make_course, opd_a, opd_b, django_capture_on_commit_callbacks):
+    from courses.services import lesson_complete
+    from organizations.models import Opd
+    from reports.models import EvidencePack
+
+    course = make_course(lessons=1)
+    lesson_complete(employee=EmployeeFactory(opd=opd_a), lesson=course.test_lessons[0])
+    client.force_login(auditor)
+    future = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    assert "tidak boleh di masa depan" in client.post("/admin/laporan/paket-bukti/", {"as_of": future}).content.decode()
+    assert "Belum ada data pelatihan" in client.post("/admin/laporan/paket-bukti/", {"as_of": "2001-01-01"}).content.decode()
+    client.force_login(coordinator_a)
+    # another OPD's id is not a choice for the coordinator
+    assert "bukan salah satu" in client.post("/admin/laporan/paket-bukti/", {"opds": [opd_b.pk]}).content.decode()
+    Opd.objects.filter(pk=opd_a.pk).update(active=False)
+    assert "Cakupan kosong" in client.post("/admin/laporan/paket-bukti/", {}).content.decode()
+    assert EvidencePack.objects.count() == 0
+
+
+def test_expired_packs_lose_their_file(client, auditor, make_course, opd_a, django_capture_on_commit_callbacks):
+    from courses.services import lesson_complete
+    from reports.evidence import evidence_packs_expire
+    from reports.models import EvidencePack
+
+    course = make_course(lessons=1)
+    lesson_complete(employee=EmployeeFactory(opd=opd_a), lesson=course.test_lessons[0])
+    client.force_login(auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/laporan/paket-bukti/", {"opds": [opd_a.pk]})
+    pack = EvidencePack.objects.get()
+    path = pack.file.path
+    assert evidence_packs_expire() == 0
+    assert evidence_packs_expire(now=pack.expires_at + datetime.timedelta(seconds=1)) == 1
+    pack.refresh_from_db()
+    import os
+
+    assert pack.status == "expired" and not pack.file and not os.path.exists(path)
+    response = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/unduh/")
+    assert response.status_code == 302
+    assert "sudah dihapus karena kedaluwarsa" in client.get(response.url).content.decode()

@@ -150,6 +150,11 @@ OURS = {
     "reports_jp": ("/admin/laporan/jp/", "get", ADMIN_REGISTRY),
     "reports_recaps": ("/admin/laporan/rekap-beku/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
     "reports_recap": ("/admin/laporan/rekap-beku/{recap}/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
+    "reports_evidence": ("/admin/laporan/paket-bukti/", "get", row(LOGIN, LOGIN, 200, 200, 200, DENIED, DENIED)),
+    # the auditor's pack: nobody else's, whatever their role (404, as for a missing pack)
+    "reports_evidence_pack": ("/admin/laporan/paket-bukti/{pack}/", "get", row(LOGIN, LOGIN, 404, 404, 200, DENIED, DENIED)),
+    # still queued: its owner is sent back to the progress page
+    "reports_evidence_download": ("/admin/laporan/paket-bukti/{pack}/unduh/", "get", row(LOGIN, LOGIN, 404, 404, R, DENIED, DENIED)),
     "certificates_revoke": ("/admin/sertifikat-cabut/{cert_b}/", "get", row(LOGIN, LOGIN, DENIED, DENIED, 200, DENIED, DENIED)),
 }
 
@@ -266,10 +271,12 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
     lesson_complete(employee=emp_b, lesson=course_b.test_lessons[0])
     cert_b = certificate_issue(enrollment=Enrollment.objects.get(employee=emp_b, course=course_b))
     from certificates.models import CertificateSettings
-    from reports.models import FrozenRecap
+    from reports.models import EvidencePack, FrozenRecap
 
     recap = FrozenRecap.objects.create(as_of=datetime.date(2026, 11, 1), filters=[], rows=[], totals={}, sha256="0" * 64)
+    pack = EvidencePack.objects.create(requested_by=users["auditor"], as_of=datetime.date(2026, 11, 1))
     ids = {
+        "pack": pack.pk,
         "recap": recap.pk,
         "cert_settings": CertificateSettings.load().pk,
         "cert_mine": cert_mine.pk,

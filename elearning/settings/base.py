@@ -69,6 +69,12 @@ STAFF_MFA_REQUIRED = env_bool("INTEGRITAS_STAFF_MFA_REQUIRED", True)
 
 ROSTER_MAX_UPLOAD_BYTES = env_int("INTEGRITAS_ROSTER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env_int("INTEGRITAS_ROSTER_MAX_ROWS", 200_000)
+# Evidence packs built from the admin are deleted this many hours after they are ready.
+EVIDENCE_PACK_TTL_HOURS = env_int("INTEGRITAS_EVIDENCE_PACK_TTL_HOURS", 24)
+# Reminders: a learner gets at most one reminder email per this many days; coordinators
+# get their OPD digest at most once per DIGEST_INTERVAL_DAYS.
+REMINDER_INTERVAL_DAYS = env_int("INTEGRITAS_REMINDER_INTERVAL_DAYS", 7)
+DIGEST_INTERVAL_DAYS = env_int("INTEGRITAS_DIGEST_INTERVAL_DAYS", 7)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
