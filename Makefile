@@ -32,7 +32,7 @@ run: migrate
 	@trap 'kill 0' INT TERM EXIT; \
 	  export INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA); \
 	  $(PY) manage.py db_worker --queue-name '*' & \
-	  $(PY) manage.py close_expired_attempts --loop 60 & \
+	  $(PY) manage.py run_schedule & \
 	  INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -91,3 +91,30 @@ class EvidencePack(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (EvidencePackStatus.DONE, EvidencePackStatus.FAILED, EvidencePackStatus.EXPIRED)
+
+
+class ReminderKind(models.TextChoices):
+    LEARNER = "learner", _("Pengingat peserta")
+    DIGEST = "digest", _("Ringkasan mingguan koordinator")
+
+
+class ReminderLog(models.Model):
+    """One email actually handed to the mail server: written only after it was accepted,
+    so a failed run leaves nobody marked as reminded."""
+
+    kind = models.CharField(_("jenis"), max_length=10, choices=ReminderKind.choices)
+    employee = models.ForeignKey("organizations.Employee", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    address = models.EmailField(_("alamat"))
+    subject = models.CharField(_("subjek"), max_length=200)
+    payload = models.JSONField(_("isi"), default=dict)
+    sent_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("log pengingat")
+        verbose_name_plural = _("log pengingat")
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["kind", "employee", "sent_at"]), models.Index(fields=["kind", "user", "sent_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.address}"

@@ -262,6 +262,26 @@ def jp_view(request):
     })
 
 
+@require_safe
+def reminder_log_view(request):
+    """Every reminder and digest email the mail server accepted, newest first."""
+    from django.conf import settings
+
+    from .models import ReminderKind, ReminderLog
+    from .reminders import mail_problem
+
+    _require_all_opd_reader(request)
+    logs = ReminderLog.objects.select_related("employee", "user")
+    kind = request.GET.get("jenis", "")
+    if kind in ReminderKind.values:
+        logs = logs.filter(kind=kind)
+    page_obj = Paginator(logs, 50).get_page(request.GET.get("hal"))
+    return TemplateResponse(request, "reports/reminder_log.html", {
+        "page_obj": page_obj, "kind": kind, "kinds": ReminderKind.choices, "mail_problem": mail_problem(), "query": f"jenis={kind}" if kind else "",
+        "interval": settings.REMINDER_INTERVAL_DAYS, "digest_interval": settings.DIGEST_INTERVAL_DAYS, "hour": settings.REMINDER_HOUR,
+    })
+
+
 def admin_urlpatterns():
     return [
         path("laporan/penyelesaian/", completion_view, name="reports_completion"),
@@ -270,6 +290,7 @@ def admin_urlpatterns():
         path("laporan/jp/", jp_view, name="reports_jp"),
         path("laporan/rekap-beku/", recap_list_view, name="reports_recaps"),
         path("laporan/rekap-beku/<int:pk>/", recap_view, name="reports_recap"),
+        path("laporan/pengingat/", reminder_log_view, name="reports_reminders"),
         path("laporan/paket-bukti/", evidence_views.evidence_list_view, name="reports_evidence"),
         path("laporan/paket-bukti/<int:pk>/", evidence_views.evidence_pack_view, name="reports_evidence_pack"),
         path("laporan/paket-bukti/<int:pk>/unduh/", evidence_views.evidence_download_view, name="reports_evidence_download"),

@@ -30,6 +30,16 @@ def register_jp_menu_item():
     return ReportMenuItem(_("Jam pelajaran (JP)"), reverse("reports_jp"), icon_name="time", order=101)
 
 
+class AllOpdMenuItem(MenuItem):
+    def is_shown(self, request):
+        return sees_all_opds(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_reminder_menu_item():
+    return AllOpdMenuItem(_("Log pengingat"), reverse("reports_reminders"), icon_name="mail", order=103)
+
+
 class EvidenceMenuItem(MenuItem):
     def is_shown(self, request):
         return can_build_evidence(request.user)

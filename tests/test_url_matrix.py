@@ -150,6 +150,7 @@ OURS = {
     "reports_jp": ("/admin/laporan/jp/", "get", ADMIN_REGISTRY),
     "reports_recaps": ("/admin/laporan/rekap-beku/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
     "reports_recap": ("/admin/laporan/rekap-beku/{recap}/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
+    "reports_reminders": ("/admin/laporan/pengingat/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
     "reports_evidence": ("/admin/laporan/paket-bukti/", "get", row(LOGIN, LOGIN, 200, 200, 200, DENIED, DENIED)),
     # the auditor's pack: nobody else's, whatever their role (404, as for a missing pack)
     "reports_evidence_pack": ("/admin/laporan/paket-bukti/{pack}/", "get", row(LOGIN, LOGIN, 404, 404, 200, DENIED, DENIED)),

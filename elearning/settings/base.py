@@ -75,6 +75,8 @@ EVIDENCE_PACK_TTL_HOURS = env_int("INTEGRITAS_EVIDENCE_PACK_TTL_HOURS", 24)
 # get their OPD digest at most once per DIGEST_INTERVAL_DAYS.
 REMINDER_INTERVAL_DAYS = env_int("INTEGRITAS_REMINDER_INTERVAL_DAYS", 7)
 DIGEST_INTERVAL_DAYS = env_int("INTEGRITAS_DIGEST_INTERVAL_DAYS", 7)
+# `run_schedule` queues the day's reminders from this hour (WITA) on.
+REMINDER_HOUR = env_int("INTEGRITAS_REMINDER_HOUR", 8)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
