@@ -6,7 +6,9 @@ wrong (with the reason) before anything is written. `services.roster_import()` a
 preview that has no errors.
 
 Accepted: CSV as Excel writes it (UTF-8 with or without BOM, or Windows-1252; `,` or `;`;
-CRLF) and XLSX. Columns, in any order: nip, nama, email, opd_kode, jabatan, jenis_pegawai.
+CRLF) and XLSX. Columns, in any order: nip, nama, email, opd_kode, jabatan, jenis_pegawai,
+and optionally kepala_opd: "ya" makes the row's employee the head of their OPD, "tidak"
+removes them as head, blank leaves the OPD's head as it is.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +24,9 @@ from core.tables import TableFileError, TableSpec, table_read
 from .models import Employee, EmploymentType, Opd
 from .nip import normalize_nip, parse_nip
 
-COLUMNS = ["nip", "nama", "email", "opd_kode", "jabatan", "jenis_pegawai"]
+COLUMNS = ["nip", "nama", "email", "opd_kode", "jabatan", "jenis_pegawai", "kepala_opd"]
+OPTIONAL_COLUMNS = frozenset({"kepala_opd"})
+_HEAD_VALUES = {"ya": True, "y": True, "1": True, "x": True, "kepala": True, "tidak": False, "t": False, "0": False, "bukan": False}
 
 STATUS_NEW = "new"
 STATUS_CHANGED = "changed"
@@ -64,6 +68,7 @@ class RosterRow:
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
     employee_id: int | None = None
     opd_id: int | None = None
+    is_head: bool | None = None  # None: the file says nothing about it
 
     @property
     def key(self) -> str:
@@ -104,6 +109,7 @@ def roster_read(*, filename: str, content: bytes):
     """Return (rows, notices) from a CSV or XLSX roster file, or raise RosterFileError."""
     spec = TableSpec(
         columns=COLUMNS,
+        optional=OPTIONAL_COLUMNS,
         max_bytes=settings.ROSTER_MAX_UPLOAD_BYTES,
         max_rows=settings.ROSTER_MAX_ROWS,
         text_columns={
@@ -173,6 +179,13 @@ def _clean_row(line: int, record: dict[str, str], opds_by_code: dict[str, Opd]) 
     row.position = " ".join(record.get("jabatan", "").split())
     if len(row.position) > 255:
         row.errors.append(_("Jabatan terlalu panjang (lebih dari 255 karakter)."))
+
+    raw_head = record.get("kepala_opd", "").strip().lower()
+    if raw_head:
+        if raw_head in _HEAD_VALUES:
+            row.is_head = _HEAD_VALUES[raw_head]
+        else:
+            row.errors.append(_("Kolom kepala_opd berisi \"%(value)s\"; isi ya, tidak, atau kosongkan.") % {"value": raw_head})
     return row
 
 
@@ -204,6 +217,17 @@ def roster_preview(*, filename: str, content: bytes, deactivate_missing: bool = 
             else:
                 first_email[row.email] = row.line
 
+    # One head per OPD: the first row marked "ya" stands.
+    first_head: dict[int, int] = {}
+    for row in rows:
+        if row.is_head and row.opd_id:
+            if row.opd_id in first_head:
+                row.errors.append(
+                    _("OPD %(code)s sudah punya kepala di baris %(line)d.") % {"code": row.opd_code, "line": first_head[row.opd_id]}
+                )
+            else:
+                first_head[row.opd_id] = row.line
+
     # Compare with the database in two queries, whatever the number of rows.
     nips = [row.nip for row in rows if row.nip]
     emails = [row.email for row in rows if row.email]
@@ -214,6 +238,7 @@ def roster_preview(*, filename: str, content: bytes, deactivate_missing: bool = 
         for employee in Employee.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
     }
     code_by_id = {opd.pk: opd.code for opd in opds_by_code.values()}
+    head_of = {opd.pk: opd.head_id for opd in opds_by_code.values()}
 
     for row in rows:
         existing = by_nip.get(row.nip) if row.nip else None
@@ -260,6 +285,9 @@ def roster_preview(*, filename: str, content: bytes, deactivate_missing: bool = 
                     row.changes[FIELD_LABELS[field_name]] = (code_by_id.get(old, ""), code_by_id.get(new, ""))
                 else:
                     row.changes[FIELD_LABELS[field_name]] = (str(old), str(new))
+        heads_now = head_of.get(row.opd_id) == existing.pk
+        if row.is_head is not None and row.is_head != heads_now:
+            row.changes["kepala_opd"] = (_("ya") if heads_now else _("tidak"), _("ya") if row.is_head else _("tidak"))
         row.status = STATUS_CHANGED if row.changes else STATUS_UNCHANGED
 
     preview = RosterPreview(rows=rows, notices=notices, deactivate_missing=deactivate_missing)

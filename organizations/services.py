@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,6 +117,22 @@ def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImport
     return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
 
 
+def _apply_heads(preview: RosterPreview) -> None:
+    """The kepala_opd column: "ya" makes the row's employee head of their OPD, "tidak"
+    removes them. Then no OPD keeps a head who has moved to another OPD or left the roster."""
+    marked = [row for row in preview.rows if row.is_head is not None]
+    if marked:
+        by_nip = dict(Employee.objects.filter(nip__in=[r.nip for r in marked if r.nip]).values_list("nip", "pk"))
+        by_email = dict(Employee.objects.filter(nip__isnull=True, email__in=[r.email for r in marked if not r.nip]).values_list("email", "pk"))
+        for row in marked:
+            employee_id = by_nip.get(row.nip) if row.nip else by_email.get(row.email)
+            if row.is_head:
+                Opd.objects.filter(pk=row.opd_id).update(head_id=employee_id)
+            else:
+                Opd.objects.filter(head_id=employee_id).update(head=None)
+    Opd.objects.filter(head__isnull=False).filter(Q(head__active=False) | ~Q(head__opd=F("pk"))).update(head=None)
+
+
 def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, source: str) -> None:
     now = timezone.now()
     new_rows = [row for row in preview.rows if row.status == STATUS_NEW]
@@ -161,6 +178,7 @@ def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, 
     if deactivated:
         Employee.objects.filter(pk__in=deactivated).update(active=False, updated_at=now)
         _sync_user_active(employee_ids=deactivated, active=False)
+    _apply_heads(preview)
 
     counts = preview.counts
     record.status = RosterImportStatus.APPLIED

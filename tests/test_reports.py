@@ -189,6 +189,44 @@ def test_all_mandatory_courses_counts_only_those_who_finished_every_applicable_o
     assert "Semua kursus wajib" in page and 'data-opd="OPD-A"' in page
 
 
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_all_mandatory_aggregate_in_the_database_equals_the_per_employee_rules(hr, make_course, seed):
+    """The per-OPD "all mandatory" figures are aggregated in SQL; the drill-down and the
+    evidence pack classify each employee in Python. Both must say the same, on random data
+    with audiences by OPD and by employment type, inactive people, and dates around the cut."""
+    from reports.selectors import _mandatory_states, mandatory_report
+
+    rng = random.Random(seed)
+    opds = [OpdFactory(code=f"M{seed}-{i}") for i in range(4)]
+    courses = [
+        make_course(lessons=1),
+        make_course(lessons=1, opds=opds[:2]),
+        make_course(lessons=1, audience_pns=True, audience_pppk=False, audience_non_asn=False),
+        make_course(lessons=1, mandatory=False),
+    ]
+    now = timezone.now()
+    for _ in range(60):
+        kind = rng.choice(["PNS", "PPPK", "NON_ASN"])
+        extra = {"nip": None} if kind == "NON_ASN" else {}
+        employee = EmployeeFactory(opd=rng.choice(opds), active=rng.random() > 0.1, employment_type=kind, **extra)
+        diligent = rng.random() < 0.3  # finishes everything, at some date
+        for course in courses:
+            state = "completed" if diligent else rng.choice(["none", "not_started", "in_progress", "completed"])
+            if state != "none":
+                _enrol(employee, course, state=state, when=now - datetime.timedelta(days=rng.choice([0, 1, 3])))
+    for as_of in (timezone.localdate(), timezone.localdate() - datetime.timedelta(days=2)):
+        filters = ReportFilters(course=None, as_of=as_of)
+        expected = {}
+        for _employee, opd_id, state in _mandatory_states(user=hr, filters=filters):
+            row = expected.setdefault(opd_id, [0, 0, 0, 0])
+            row[0] += 1
+            row[1] += state != "not_enrolled"
+            row[2] += state == "in_progress"
+            row[3] += state == "completed"
+        got = {r.opd_id: [r.employees, r.enrolled, r.in_progress, r.completed] for r in mandatory_report(user=hr, filters=filters).rows}
+        assert got == expected and sum(v[3] for v in got.values()) > 0
+
+
 def test_frozen_recap_keeps_the_numbers_shown_that_day(client, hr, observer, coordinator_a, make_course, opd_a):
     from reports.models import FrozenRecap
     from reports.services import recap_intact

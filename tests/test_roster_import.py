@@ -255,3 +255,45 @@ def test_import_roster_command_fails_listing_every_bad_row(db, tmp_path, good_ro
 def test_import_roster_command_reports_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="tidak ditemukan"):
         call_command("import_roster", str(tmp_path / "tidak-ada.csv"))
+
+
+def test_roster_marks_opd_heads_and_keeps_one_head_per_opd(db, good_rows, nips, opd_a, opd_b):
+    header = [*HEADER, "kepala_opd"]
+    rows = [[*good_rows[0], "ya"], [*good_rows[1], ""], [*good_rows[2], "tidak"]]
+    roster_import(filename="pegawai.csv", content=csv_bytes(rows, header=header))
+    opd_a.refresh_from_db()
+    opd_b.refresh_from_db()
+    assert opd_a.head.nip == nips[0] and opd_b.head is None
+    # The preview shows a change of head; "tidak" removes the head.
+    rows[0][-1] = "tidak"
+    preview = roster_preview(filename="pegawai.csv", content=csv_bytes(rows, header=header))
+    [siti] = [row for row in preview.rows if row.nip == nips[0]]
+    assert siti.status == "changed" and siti.changes["kepala_opd"] == ("ya", "tidak")
+    roster_import(filename="pegawai.csv", content=csv_bytes(rows, header=header))
+    opd_a.refresh_from_db()
+    assert opd_a.head is None
+    # A file without the column leaves heads alone; a head who moves away stops being head.
+    rows[0][-1] = "ya"
+    roster_import(filename="pegawai.csv", content=csv_bytes(rows, header=header))
+    import_csv([good_rows[0], good_rows[1], good_rows[2]])
+    opd_a.refresh_from_db()
+    assert opd_a.head.nip == nips[0]
+    moved = [nips[0], "Siti Rahmawati", "siti@example.test", "OPD-B", "Perawat", "PNS"]
+    import_csv([moved, good_rows[1], good_rows[2]])
+    opd_a.refresh_from_db()
+    assert opd_a.head is None
+
+
+def test_roster_head_column_bad_values_are_refused(db, good_rows, opd_a):
+    header = [*HEADER, "kepala_opd"]
+    rows = [[*good_rows[0], "mungkin"], [*good_rows[1], ""], [*good_rows[2], ""]]
+    preview = roster_preview(filename="pegawai.csv", content=csv_bytes(rows, header=header))
+    assert any("kepala_opd" in e for e in preview.rows[0].errors)
+    both = [[*good_rows[0], "ya"], [*good_rows[1], ""], [*good_rows[2], "ya"]]
+    preview = roster_preview(filename="pegawai.csv", content=csv_bytes(both, header=header))
+    assert any("sudah punya kepala di baris 2" in e for e in preview.rows[2].errors)
+    with pytest.raises(RosterRejected):
+        roster_import(filename="pegawai.csv", content=csv_bytes(both, header=header))
+    assert not Employee.objects.exists()
+    opd_a.refresh_from_db()
+    assert opd_a.head is None

@@ -1,0 +1,243 @@
+"""Fill the database with a province-sized roster and realistic progress, for benchmarks.
+
+    manage.py generate_bench_data --employees 100000 --opds 500 --courses 10 [--seed 1]
+
+Everything it makes is marked so it can be told apart and removed again:
+OPD codes `BENCH-0001`…, course slugs `bench-kursus-01`…; a second run removes the
+previous bench data first. Rows go in with bulk inserts, so 100,000 employees with their
+enrollments, lesson progress, quiz attempts and certificates take a few minutes on
+PostgreSQL. Meant for the benchmark database, never for production: it refuses to run
+when the database already holds non-bench employees unless --force is given.
+
+What "realistic" means here (fixed proportions, random per person with --seed):
+- 97% of employees active; 70% PNS, 20% PPPK, 10% non-ASN; OPD sizes vary 1:10;
+- 60% of the courses mandatory; per mandatory course 75% enrolled, of whom 60% completed
+  and 25% in progress; optional courses 15% enrolled;
+- 2% of those who completed moved OPD afterwards (transfers);
+- every completed enrollment has a passed final-quiz attempt and a certificate; the first
+  two courses have a pre-test attempted by half of the enrolled.
+"""
+
+import datetime
+import hashlib
+import random
+import secrets
+import time
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from certificates.models import Certificate, CertificateSequence
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LessonPage,
+    LessonProgress,
+)
+from organizations.models import Employee, EmploymentType, Opd, OpdKind
+from quizzes.models import Attempt, AttemptState, Choice, Question, Quiz, QuizKind
+
+BATCH = 5000
+LESSONS_PER_COURSE = 3
+PDF_NAME = "certificates/bench/contoh.pdf"
+
+
+class Command(BaseCommand):
+    help = "Isi basis data dengan data uji beban (pegawai, progres, percobaan kuis, sertifikat)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--employees", type=int, default=100_000)
+        parser.add_argument("--opds", type=int, default=500)
+        parser.add_argument("--courses", type=int, default=10)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--force", action="store_true", help="Jalankan walau ada data pegawai bukan-bench.")
+
+    def handle(self, *args, employees, opds, courses, seed, force, **options):
+        if not (1 <= opds <= 9999 and 1 <= courses <= 99 and opds <= employees <= 1_000_000):
+            raise CommandError("Batas: 1 ≤ --opds ≤ 9999, 1 ≤ --courses ≤ 99, --opds ≤ --employees ≤ 1.000.000.")
+        if not force and Employee.objects.exclude(opd__code__startswith="BENCH-").exists():
+            raise CommandError("Basis data ini berisi pegawai sungguhan; gunakan basis data bench (atau --force).")
+        self.rng = random.Random(seed)
+        self.started = time.monotonic()
+        self._remove_previous()
+        with transaction.atomic():
+            opd_list = self._opds(opds)
+            people = self._employees(employees, opd_list)
+            course_list = self._courses(courses)
+        self._progress(people, course_list, opd_list)
+        self._say("selesai")
+
+    def _say(self, what: str) -> None:
+        self.stdout.write(f"[{time.monotonic() - self.started:6.1f} s] {what}")
+
+    # --- cleanup ---------------------------------------------------------------------------------
+
+    def _remove_previous(self) -> None:
+        bench_courses = CoursePage.objects.filter(slug__startswith="bench-kursus-")
+        if not bench_courses.exists() and not Opd.objects.filter(code__startswith="BENCH-").exists():
+            return
+        with transaction.atomic():
+            Certificate.objects.filter(course__in=bench_courses).update(replaced_by=None)
+            Certificate.objects.filter(course__in=bench_courses).delete()
+            Attempt.objects.filter(quiz__course__in=bench_courses).delete()
+            Quiz.objects.filter(course__in=bench_courses).delete()
+            Question.objects.filter(course__in=bench_courses).delete()
+            LessonProgress.objects.filter(enrollment__course__in=bench_courses).delete()
+            Enrollment.objects.filter(course__in=bench_courses).delete()
+            for course in bench_courses:
+                course.delete()
+            Opd.objects.filter(code__startswith="BENCH-").update(head=None)
+            Employee.objects.filter(opd__code__startswith="BENCH-").delete()
+            Opd.objects.filter(code__startswith="BENCH-").delete()
+        self._say("data bench sebelumnya dihapus")
+
+    # --- roster ----------------------------------------------------------------------------------
+
+    def _opds(self, count: int) -> list[Opd]:
+        kinds = [OpdKind.DINAS, OpdKind.BADAN, OpdKind.KECAMATAN, OpdKind.KELURAHAN, OpdKind.SEKRETARIAT]
+        Opd.objects.bulk_create(
+            [Opd(code=f"BENCH-{i:04d}", name=f"OPD Bench {i:04d}", kind=kinds[i % len(kinds)]) for i in range(1, count + 1)], batch_size=BATCH
+        )
+        self._say(f"{count} OPD")
+        return list(Opd.objects.filter(code__startswith="BENCH-").order_by("code"))
+
+    def _employees(self, count: int, opd_list: list[Opd]) -> list[Employee]:
+        weights = [self.rng.uniform(1, 10) for _ in opd_list]
+        homes = self.rng.choices(opd_list, weights=weights, k=count)
+        types = self.rng.choices([EmploymentType.PNS, EmploymentType.PPPK, EmploymentType.NON_ASN], weights=[70, 20, 10], k=count)
+        born = datetime.date(1965, 1, 1)
+        rows = []
+        for i in range(count):
+            # a well-formed, unique NIP: birth date, TMT year and month, sex, sequence
+            birth = born + datetime.timedelta(days=i % 12000)
+            nip = f"{birth:%Y%m%d}{2005 + i // 12000:04d}{1 + (i // 12000) % 12:02d}1{1 + i % 997:03d}" if types[i] != EmploymentType.NON_ASN else None
+            rows.append(Employee(
+                nip=nip, full_name=f"Pegawai Bench {i:06d}", email=f"bench{i:06d}@bench.integritas.test", opd=homes[i],
+                position="Pelaksana", employment_type=types[i], active=self.rng.random() < 0.97,
+            ))
+        Employee.objects.bulk_create(rows, batch_size=BATCH)
+        self._say(f"{count} pegawai")
+        return list(Employee.objects.filter(opd__code__startswith="BENCH-").only("pk", "opd_id", "active", "employment_type", "nip", "full_name", "position"))
+
+    # --- content ---------------------------------------------------------------------------------
+
+    def _courses(self, count: int) -> list[CoursePage]:
+        index = CourseIndexPage.objects.first()
+        if index is None:
+            raise CommandError("Katalog kursus belum ada; jalankan migrate dulu.")
+        made = []
+        for n in range(1, count + 1):
+            course = index.add_child(instance=CoursePage(
+                title=f"Kursus Bench {n:02d}", slug=f"bench-kursus-{n:02d}", summary="Data uji beban.", jp_hours=2 + n % 3,
+                mandatory=n <= max(1, round(count * 0.6)), audience_pns=True, audience_pppk=True, audience_non_asn=n % 2 == 0,
+            ))
+            for m in range(1, LESSONS_PER_COURSE + 1):
+                course.add_child(instance=LessonPage(title=f"Pelajaran {m}", slug=f"pelajaran-{m}", estimated_minutes=10))
+            question = Question(course=course, text="<p>Pertanyaan bench</p>")
+            question.choices = [Choice(text="Benar", is_correct=True), Choice(text="Salah")]
+            question.save()
+            Quiz.objects.create(course=course, kind=QuizKind.FINAL, title=f"Kuis akhir {n:02d}", question_count=1, max_attempts=0, requires_lessons=False)
+            if n <= 2:
+                Quiz.objects.create(course=course, kind=QuizKind.PRETEST, title=f"Pre-test {n:02d}", question_count=1, max_attempts=1, requires_lessons=False)
+            made.append(course)
+        self._say(f"{count} kursus, {count * LESSONS_PER_COURSE} pelajaran")
+        return list(CoursePage.objects.filter(slug__startswith="bench-kursus-").order_by("slug"))
+
+    # --- progress --------------------------------------------------------------------------------
+
+    def _progress(self, people, course_list, opd_list) -> None:
+        rng = self.rng
+        now = timezone.now()
+        start = now - datetime.timedelta(days=180)
+        lessons = {c.pk: list(LessonPage.objects.child_of(c).order_by("path").values_list("pk", flat=True)) for c in course_list}
+        finals = {q.course_id: q for q in Quiz.objects.filter(course__in=course_list, kind=QuizKind.FINAL)}
+        pretests = {q.course_id: q for q in Quiz.objects.filter(course__in=course_list, kind=QuizKind.PRETEST)}
+        question = {q.course_id: q for q in Question.objects.filter(course__in=course_list).prefetch_related("choices")}
+        pdf = self._sample_pdf()
+        sequences: dict[int, int] = {}
+        moved = 0
+        for course in course_list:
+            audience = {EmploymentType.PNS: course.audience_pns, EmploymentType.PPPK: course.audience_pppk, EmploymentType.NON_ASN: course.audience_non_asn}
+            share = 0.75 if course.mandatory else 0.15
+            enrollments, plans = [], []
+            for person in people:
+                if not audience[person.employment_type] or rng.random() >= share:
+                    continue
+                roll = rng.random()
+                state = "completed" if roll < 0.60 else "in_progress" if roll < 0.85 else "not_started"
+                enrolled_at = start + datetime.timedelta(seconds=rng.randrange(0, 150 * 86400))
+                done_at = min(now, enrolled_at + datetime.timedelta(hours=rng.randrange(1, 24 * 20)))
+                enrollment = Enrollment(
+                    employee_id=person.pk, course=course, enrolled_at=enrolled_at,
+                    source=EnrollmentSource.AUTOMATIC if course.mandatory else EnrollmentSource.SELF,
+                    status=EnrollmentStatus.NOT_STARTED if state == "not_started" else EnrollmentStatus.IN_PROGRESS,
+                )
+                if state != "not_started":
+                    enrollment.started_at = enrolled_at
+                    enrollment.last_activity_at = done_at
+                if state == "completed":
+                    enrollment.status = EnrollmentStatus.COMPLETED
+                    enrollment.completed_at = done_at
+                    enrollment.final_quiz_passed_at = done_at
+                    enrollment.completed_opd_id = person.opd_id
+                    if rng.random() < 0.02:  # transferred after completing: the roster now says elsewhere
+                        enrollment.completed_opd_id = rng.choice(opd_list).pk
+                        moved += 1
+                enrollments.append(enrollment)
+                plans.append((person, state, done_at))
+            Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)
+            progress, attempts, certificates = [], [], []
+            q = question[course.pk]
+            correct = [c.pk for c in q.choices.all() if c.is_correct]
+            snapshot = [{"id": q.pk, "text": "Pertanyaan bench", "type": "single", "choices": [{"id": c.pk, "text": c.text} for c in q.choices.all()], "correct": correct}]
+            for enrollment, (person, state, done_at) in zip(enrollments, plans, strict=True):
+                done_lessons = lessons[course.pk] if state == "completed" else lessons[course.pk][: rng.randint(1, LESSONS_PER_COURSE - 1)] if state == "in_progress" else []
+                progress += [LessonProgress(enrollment_id=enrollment.pk, lesson_id=lesson, completed_at=done_at) for lesson in done_lessons]
+                if course.pk in pretests and rng.random() < 0.5:
+                    ok = rng.random() < 0.4
+                    attempts.append(self._attempt(pretests[course.pk], person, snapshot, correct if ok else [], ok, enrollment.enrolled_at))
+                if state == "completed":
+                    attempts.append(self._attempt(finals[course.pk], person, snapshot, correct, True, done_at))
+                    year = timezone.localtime(done_at).year
+                    sequences[year] = sequences.get(year, CertificateSequence.objects.filter(year=year).values_list("last", flat=True).first() or 0) + 1
+                    certificates.append(Certificate(
+                        enrollment_id=enrollment.pk, employee_id=person.pk, course=course, number=f"{sequences[year]:07d}/BENCH/{year}",
+                        year=year, sequence=sequences[year], code=secrets.token_hex(10), full_name=person.full_name, nip=person.nip or "",
+                        opd_id=enrollment.completed_opd_id, opd_code="", opd_name="", position=person.position, course_title=course.title,
+                        course_slug=course.slug, jp_hours=course.jp_hours, score=100, completed_at=done_at, issued_at=done_at,
+                        pdf=PDF_NAME, sha256=pdf,
+                    ))
+            LessonProgress.objects.bulk_create(progress, batch_size=BATCH)
+            Attempt.objects.bulk_create(attempts, batch_size=BATCH)
+            Certificate.objects.bulk_create(certificates, batch_size=BATCH)
+            self._say(f"{course.title}: {len(enrollments)} pendaftaran, {len(progress)} pelajaran selesai, {len(attempts)} percobaan, {len(certificates)} sertifikat")
+        codes = dict(Opd.objects.filter(code__startswith="BENCH-").values_list("pk", "code"))
+        names = dict(Opd.objects.filter(code__startswith="BENCH-").values_list("pk", "name"))
+        for opd_id, code in codes.items():  # frozen OPD facts, one UPDATE per OPD
+            Certificate.objects.filter(course__in=course_list, opd_id=opd_id).update(opd_code=code, opd_name=names[opd_id])
+        for year, last in sequences.items():
+            CertificateSequence.objects.update_or_create(year=year, defaults={"last": last})
+        self._say(f"{moved} pegawai pindah OPD setelah selesai")
+
+    def _attempt(self, quiz, person, snapshot, answer, passed, when):
+        return Attempt(
+            quiz=quiz, employee_id=person.pk, number=1, state=AttemptState.SUBMITTED, started_at=when - datetime.timedelta(minutes=7),
+            finished_at=when, snapshot=snapshot, answers={str(snapshot[0]["id"]): answer}, results={str(snapshot[0]["id"]): passed},
+            correct_count=int(passed), score=100 if passed else 0, passed=passed, saved_at=when,
+        )
+
+    def _sample_pdf(self) -> str:
+        """One real certificate PDF shared by all bench certificates; returns its SHA-256."""
+        from certificates.pdf import render_html_to_pdf
+
+        content = render_html_to_pdf("<html><body><h1>Sertifikat contoh (data uji beban)</h1></body></html>")
+        if default_storage.exists(PDF_NAME):
+            default_storage.delete(PDF_NAME)
+        default_storage.save(PDF_NAME, ContentFile(content))
+        return hashlib.sha256(content).hexdigest()
