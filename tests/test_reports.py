@@ -524,3 +524,62 @@ def test_expired_packs_lose_their_file(client, auditor, make_course, opd_a, djan
     response = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/unduh/")
     assert response.status_code == 302
     assert "sudah dihapus karena kedaluwarsa" in client.get(response.url).content.decode()
+
+
+# --- generated data at small scale ------------------------------------------------------------------
+
+
+def test_generated_bench_data_reports_equal_an_independent_count(db, hr):
+    """`generate_bench_data` at a small size, then every OPD's figures for each course and
+    for all mandatory courses recounted from the raw rows in Python."""
+    from django.core.management import call_command
+
+    from certificates.models import Certificate
+    from courses.models import CoursePage
+    from organizations.models import Employee
+    from reports.selectors import _mandatory_states, mandatory_report
+
+    out = io.StringIO()
+    call_command("generate_bench_data", "--employees", "400", "--opds", "6", "--courses", "3", "--seed", "3", stdout=out)
+    assert "selesai" in out.getvalue()
+    courses = list(CoursePage.objects.filter(slug__startswith="bench-kursus-").order_by("slug"))
+    assert len(courses) == 3 and Employee.objects.count() == 400
+    completed = Enrollment.objects.filter(status="completed")
+    assert Certificate.objects.count() == completed.count() > 0
+    assert Certificate.objects.exclude(opd_code__startswith="BENCH-").count() == 0
+    as_of = timezone.localdate()
+    cutoff = ReportFilters(course=None, as_of=as_of).cutoff
+    employees = list(Employee.objects.all())
+    enrollments = {(e.employee_id, e.course_id): e for e in Enrollment.objects.all()}
+    for course in courses:
+        types = {t for t, on in (("PNS", course.audience_pns), ("PPPK", course.audience_pppk), ("NON_ASN", course.audience_non_asn)) if on}
+        expected = {}
+        for person in employees:
+            if not person.active or person.employment_type not in types:
+                continue
+            row = expected.setdefault(person.opd_id, [0, 0, 0, 0])
+            row[0] += 1
+            e = enrollments.get((person.pk, course.pk))
+            if e and e.enrolled_at < cutoff:
+                row[1] += 1
+                row[2] += bool(e.started_at and e.started_at < cutoff and not (e.completed_at and e.completed_at < cutoff))
+                row[3] += bool(e.completed_at and e.completed_at < cutoff)
+        report = completion_report(user=hr, filters=ReportFilters(course=course, as_of=as_of))
+        assert {r.opd_id: [r.employees, r.enrolled, r.in_progress, r.completed] for r in report.rows} == expected
+    filters = ReportFilters(course=None, as_of=as_of)
+    states = _mandatory_states(user=hr, filters=filters)
+    report = mandatory_report(user=hr, filters=filters)
+    assert report.totals.employees == len(states) and report.totals.completed == sum(1 for *_x, s in states if s == "completed")
+    # A second run replaces the bench data instead of adding to it.
+    call_command("generate_bench_data", "--employees", "50", "--opds", "2", "--courses", "1", stdout=io.StringIO())
+    assert Employee.objects.count() == 50 and CoursePage.objects.filter(slug__startswith="bench-kursus-").count() == 1
+
+
+def test_generate_bench_data_refuses_a_real_roster(db, opd_a):
+    from django.core.management import CommandError, call_command
+
+    EmployeeFactory(opd=opd_a)
+    with pytest.raises(CommandError, match="pegawai sungguhan"):
+        call_command("generate_bench_data", "--employees", "10", "--opds", "2", "--courses", "1")
+    with pytest.raises(CommandError, match="Batas"):
+        call_command("generate_bench_data", "--employees", "1", "--opds", "2", "--courses", "1", "--force")
