@@ -61,3 +61,54 @@ def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course,
     page.get_by_role("link", name="Selesai", exact=True).click()
     expect(page).to_have_url(re.compile(r"status=completed"))
     expect(page.locator("#peserta tbody tr")).to_have_count(2)
+
+
+def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tmp_path):
+    import csv
+    import hashlib
+    import io
+    import zipfile
+
+    from courses.services import lesson_complete
+
+    dinkes = OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    disdik = OpdFactory(code="DISDIK", name="Dinas Pendidikan")
+    course = make_course(lessons=1, title="Mengenal dan Menolak Gratifikasi")
+    for opd in (dinkes, dinkes, disdik):
+        lesson_complete(employee=EmployeeFactory(opd=opd), lesson=course.test_lessons[0])
+    auditor = UserFactory(email="inspektorat@example.test")
+    role_assign(user=auditor, role=Role.AUDITOR, acting_user=None)
+    secret = generate_totp_secret()
+    TOTP.activate(auditor, secret)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/admin/")
+    page.get_by_label("Email atau NIP").fill(auditor.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label(re.compile("Kode|Code", re.I)).fill(_totp_code(secret))
+    page.get_by_role("button", name=re.compile("Masuk|Sign In|Lanjut", re.I)).click()
+    page.get_by_role("link", name="Paket bukti").click()
+    expect(page.get_by_text("Anda belum pernah membuat paket bukti.")).to_be_visible()
+
+    page.get_by_label("Dinas Kesehatan").check()
+    page.get_by_label("Mengenal dan Menolak Gratifikasi").check()
+    page.get_by_role("button", name="Buat paket bukti").click()
+    expect(page.locator("#status-paket")).to_have_text("Siap diunduh", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "paket-bukti.png"), full_page=True)
+    shown = page.locator("dd code").first.inner_text().strip()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh paket bukti (ZIP)").click()
+    path = tmp_path / "paket.zip"
+    download_info.value.save_as(path)
+    content = path.read_bytes()
+    assert hashlib.sha256(content).hexdigest() == shown
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    assert len(manifest) == 2
+    for row in manifest:
+        [name] = [n for n in archive.namelist() if n.startswith("sertifikat/DINKES/") and row["nomor"].replace("/", "-") in n]
+        assert hashlib.sha256(archive.read(name)).hexdigest() == row["sha256"]
+    page.get_by_role("link", name="Kembali ke daftar paket").click()
+    expect(page.locator("#daftar-paket tbody tr")).to_have_count(1)
