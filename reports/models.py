@@ -52,6 +52,14 @@ class EvidencePackStatus(models.TextChoices):
     EXPIRED = "expired", _("Kedaluwarsa")
 
 
+EVIDENCE_STAGES = {
+    "rekap": _("menghitung rekap"),
+    "peserta": _("menulis daftar peserta"),
+    "sertifikat": _("menyalin sertifikat"),
+    "ringkasan": _("membuat ringkasan PDF"),
+}
+
+
 class EvidencePack(models.Model):
     """An evidence pack requested from the admin and built by a background task. The
     request keeps only ids; the task re-applies the requester's scope when it runs."""
@@ -87,6 +95,10 @@ class EvidencePack(models.Model):
         if self.status == EvidencePackStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def stage_label(self) -> str:
+        return str(EVIDENCE_STAGES.get(self.stage, self.stage))
 
     @property
     def finished(self) -> bool:

@@ -451,7 +451,7 @@ def test_pack_progress_is_visible_while_it_is_built(client, auditor, opd_a):
     pack = EvidencePack.objects.create(requested_by=auditor, as_of=timezone.localdate(), status="running", done=30, total=120, stage="sertifikat")
     client.force_login(auditor)
     body = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/").content.decode()
-    assert 'aria-valuenow="25"' in body and 'http-equiv="refresh"' in body and "30 dari 120" in body
+    assert 'aria-valuenow="25"' in body and 'http-equiv="refresh"' in body and "30 dari 120" in body and "menyalin sertifikat" in body
     response = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/unduh/")
     assert response.status_code == 302 and response.url == f"/admin/laporan/paket-bukti/{pack.pk}/"
 
