@@ -225,6 +225,26 @@ def content_version() -> int:
     return version
 
 
+def courses_with_audience() -> list[CoursePage]:
+    """Every live course, mandatory first then by title, audiences loaded; cached until the
+    next publish, unpublish, move or delete (the audience is saved with a publish)."""
+    version = content_version()
+    local = _COURSES_LOCAL.get(version)
+    if local is not None:  # this process already has it: no unpickling per request
+        return list(local)
+    key = f"courses:with-audience:{version}"
+    courses = cache.get(key)
+    if courses is None:
+        courses = with_audience(list(CoursePage.objects.live().order_by("-mandatory", "title")))
+        cache.set(key, courses, 3600)
+    _COURSES_LOCAL.clear()
+    _COURSES_LOCAL[version] = tuple(courses)
+    return list(courses)
+
+
+_COURSES_LOCAL: dict[int, tuple] = {}
+
+
 def content_changed(**kwargs) -> None:
     """Signal receiver: a page was published, unpublished, moved or deleted."""
     cache.set(CONTENT_VERSION_KEY, time.time_ns(), None)

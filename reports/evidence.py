@@ -32,7 +32,7 @@ from .selectors import (
     ReportFilters,
     _mandatory_states,
     completion_report,
-    heads_status,
+    heads_attach,
     mandatory_report,
 )
 
@@ -98,9 +98,7 @@ def evidence_pack_build(*, out, scope, courses: list[CoursePage], as_of, acting_
     if courses:
         certificates = certificates.filter(course__in=courses)
     total = certificates.count()
-    heads = heads_status(opd_ids=[row.opd_id for row in mandatory.rows], cutoff=cutoff)
-    for row in mandatory.rows:
-        row.head = heads.get(row.opd_id)
+    heads_attach(mandatory)
     with zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         archive.writestr("rekap.xlsx", _recap_xlsx(mandatory, per_course, as_of))
         progress(1, total + 3, "peserta")

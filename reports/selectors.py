@@ -11,13 +11,14 @@ date. Enrolments, starts and completions are dated, so those honour the as-of da
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from certificates.models import Certificate
 from courses.models import CoursePage, Enrollment, EnrollmentStatus, LessonProgress
-from courses.selectors import with_audience
+from courses.selectors import courses_with_audience, with_audience
 from organizations.models import Employee
 from organizations.selectors import opds_visible_to
 
@@ -55,6 +56,7 @@ class OpdRow:
     enrolled: int = 0
     in_progress: int = 0
     completed: int = 0
+    head: dict | None = None  # filled by `heads_attach`
 
     @property
     def not_enrolled(self) -> int:
@@ -69,6 +71,7 @@ class OpdRow:
 class CompletionReport:
     filters: ReportFilters
     rows: list[OpdRow]
+    opds: dict = field(default_factory=dict)  # id -> Opd, with head and last review loaded
     totals: OpdRow = field(init=False)
 
     def __post_init__(self):
@@ -80,15 +83,61 @@ class CompletionReport:
             self.totals.completed += row.completed
 
 
-def _roster(user, filters: ReportFilters, scope=None):
-    with_audience([filters.course])
+def _in_scope(employees, user, scope=None):
+    """Employees of the OPDs in `scope`, or in the user's scope; no filter at all for those
+    who see every OPD (a subquery over every OPD only slows the planner down)."""
+    from organizations.permissions import sees_all_opds
+
+    if scope is None and sees_all_opds(user):
+        return employees
     scope = scope if scope is not None else opds_visible_to(user)
-    employees = Employee.objects.filter(filters.course.audience_q(), opd__in=scope.values("pk"))
+    return employees.filter(opd__in=scope.values("pk"))
+
+
+def _roster(user, filters: ReportFilters, scope=None):
+    if "audience_opd_ids" not in filters.course.__dict__:
+        with_audience([filters.course])
+    employees = _in_scope(Employee.objects.filter(filters.course.audience_q()), user, scope)
     if filters.opd_kind:
         employees = employees.filter(opd__kind=filters.opd_kind)
     if filters.employment_type:
         employees = employees.filter(employment_type=filters.employment_type)
     return employees
+
+
+@dataclass
+class OpdFacts:
+    """What a report row needs of its OPD and the OPD's head (plain values: at 500 OPDs,
+    model instances cost more than the query)."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    head_id: int | None
+    head: SimpleNamespace | None  # full_name, active, employment_type, opd_id: enough for audience_includes
+    last_review: datetime.datetime | None
+
+
+def _opds_by_id(ids, cutoff) -> dict[int, OpdFacts]:
+    """The report's OPDs by id, each with its head and the head's last review before
+    `cutoff`: one query."""
+    from django.db.models import Max
+
+    from organizations.models import Opd
+
+    values = (
+        Opd.objects.filter(pk__in=ids)
+        .annotate(last_review=Max("reviews__reviewed_at", filter=Q(reviews__reviewed_at__lt=cutoff)))
+        .values_list("pk", "code", "name", "kind", "head_id", "head__full_name", "head__active", "head__employment_type", "head__opd_id", "last_review")
+    )
+    return {
+        pk: OpdFacts(
+            pk=pk, code=code, name=name, kind=kind, head_id=head_id, last_review=last_review,
+            head=SimpleNamespace(pk=head_id, full_name=head_name, active=active, employment_type=kind_of_head, opd_id=head_opd) if head_id else None,
+        )
+        for pk, code, name, kind, head_id, head_name, active, kind_of_head, head_opd, last_review in values
+    }
 
 
 def completion_report(*, user, filters: ReportFilters, scope=None) -> CompletionReport:
@@ -101,7 +150,7 @@ def completion_report(*, user, filters: ReportFilters, scope=None) -> Completion
         this_course=FilteredRelation("enrollments", condition=Q(enrollments__course=filters.course))
     )
     aggregates = (
-        employees.values("opd_id", "opd__code", "opd__name", "opd__kind")
+        employees.values("opd_id")
         .annotate(
             n_employees=Count("pk"),
             n_enrolled=Count("this_course", filter=Q(this_course__enrolled_at__lt=cutoff)),
@@ -112,14 +161,17 @@ def completion_report(*, user, filters: ReportFilters, scope=None) -> Completion
             ),
             n_completed=Count("this_course", filter=Q(this_course__completed_at__lt=cutoff)),
         )
-        .order_by("opd__name")
+        .order_by()
     )
+    aggregates = list(aggregates)
+    # Grouping by the OPD id alone, then naming the OPDs, is cheaper than grouping by names.
+    opds = _opds_by_id([a["opd_id"] for a in aggregates], cutoff)
     rows = {
         a["opd_id"]: OpdRow(
-            opd_id=a["opd_id"], code=a["opd__code"], name=a["opd__name"], kind=a["opd__kind"], employees=a["n_employees"],
+            opd_id=a["opd_id"], code=opds[a["opd_id"]].code, name=opds[a["opd_id"]].name, kind=opds[a["opd_id"]].kind, employees=a["n_employees"],
             enrolled=a["n_enrolled"], in_progress=a["n_started"], completed=a["n_completed"],
         )
-        for a in aggregates
+        for a in sorted(aggregates, key=lambda a: opds[a["opd_id"]].name)
     }
     if filters.attribution == "completion":
         # Completions counted where they happened: someone who moved keeps their credit in
@@ -136,7 +188,7 @@ def completion_report(*, user, filters: ReportFilters, scope=None) -> Completion
         )
         for item in moved:
             rows[item["completed_opd_id"]].completed = item["n"]
-    return CompletionReport(filters=filters, rows=list(rows.values()))
+    return CompletionReport(filters=filters, rows=list(rows.values()), opds=opds)
 
 
 STATUS_NOT_ENROLLED = "not_enrolled"
@@ -198,9 +250,8 @@ def drilldown_status(row: dict, cutoff) -> str:
 
 def _mandatory_population(*, user, filters: ReportFilters, opd=None, scope=None):
     """The live mandatory courses (audiences loaded) and the active employees in scope."""
-    courses = with_audience(list(CoursePage.objects.live().filter(mandatory=True)))
-    scope = scope if scope is not None else opds_visible_to(user)
-    employees = Employee.objects.filter(active=True, opd__in=scope.values("pk"))
+    courses = [c for c in courses_with_audience() if c.mandatory]
+    employees = _in_scope(Employee.objects.filter(active=True), user, scope)
     if filters.opd_kind:
         employees = employees.filter(opd__kind=filters.opd_kind)
     if filters.employment_type:
@@ -217,7 +268,6 @@ def _mandatory_counts(*, user, filters: ReportFilters, scope=None) -> list[tuple
     from functools import reduce
     from operator import or_
 
-    from django.db import connection
     from django.db.models import Case, F, IntegerField, Value, When
 
     courses, employees = _mandatory_population(user=user, filters=filters, scope=scope)
@@ -234,15 +284,13 @@ def _mandatory_counts(*, user, filters: ReportFilters, scope=None) -> list[tuple
             n_done=Count("m", filter=applicable & Q(m__completed_at__lt=cutoff)), n_started=Count("m", filter=applicable & Q(m__started_at__lt=cutoff)),
         )
     )
-    inner, params = per_employee.query.sql_with_params()
-    sql = (
-        "SELECT e_opd, COUNT(*), SUM(CASE WHEN n_enrolled > 0 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN n_done < n_needed AND n_started > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN n_done >= n_needed THEN 1 ELSE 0 END) "
-        f"FROM ({inner}) per_employee WHERE n_needed > 0 GROUP BY e_opd"
+    select = (
+        "e_opd, SUM(CASE WHEN n_needed > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN n_needed > 0 AND n_enrolled > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN n_needed > 0 AND n_done < n_needed AND n_started > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN n_needed > 0 AND n_done >= n_needed THEN 1 ELSE 0 END)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]
+    rows = _grouped(per_employee, select, "e_opd")
+    return [tuple(int(v or 0) for v in row) for row in rows if row[1]]
 
 
 def _mandatory_states(*, user, filters: ReportFilters, opd=None, scope=None):
@@ -288,16 +336,14 @@ def _mandatory_states(*, user, filters: ReportFilters, opd=None, scope=None):
 def mandatory_report(*, user, filters: ReportFilters, scope=None) -> CompletionReport:
     """`scope` (a queryset of OPDs) replaces the user's scope: an OPD head reviewing their
     own OPD holds no staff role."""
-    from organizations.models import Opd
-
     counts = _mandatory_counts(user=user, filters=filters, scope=scope)
-    opds = {o.pk: o for o in Opd.objects.filter(pk__in=[opd_id for opd_id, *_n in counts]).only("code", "name", "kind")}
+    opds = _opds_by_id([opd_id for opd_id, *_n in counts], filters.cutoff)
     rows = [
         OpdRow(opd_id=opd_id, code=opds[opd_id].code, name=opds[opd_id].name, kind=opds[opd_id].kind, employees=employees, enrolled=enrolled,
                in_progress=in_progress, completed=completed)
         for opd_id, employees, enrolled, in_progress, completed in counts
     ]
-    return CompletionReport(filters=filters, rows=sorted(rows, key=lambda r: r.name))
+    return CompletionReport(filters=filters, rows=sorted(rows, key=lambda r: r.name), opds=opds)
 
 
 def mandatory_drilldown(*, user, filters: ReportFilters, opd, status: str = "") -> list[dict]:
@@ -366,45 +412,54 @@ class GainRow:
         return round(self.final - self.pretest, 1)
 
 
+def _grouped(queryset, outer_select: str, group_by: str) -> list[tuple]:
+    """Aggregate the rows of an already grouped `queryset` a second time, in the database
+    (SELECT `outer_select` FROM (queryset) GROUP BY `group_by`): one query."""
+    from django.db import connection
+
+    inner, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {outer_select} FROM ({inner}) grouped GROUP BY {group_by}", params)
+        return cursor.fetchall()
+
+
 def learning_gain(*, user, filters: ReportFilters) -> list[GainRow]:
     """For a course with a pre-test: per OPD, the average of each employee's first graded
     pre-test score and of their best final-quiz score (by the cutoff), and the difference.
-    Empty when the course has no pre-test attempts."""
+    Empty when the course has no pre-test attempts. Aggregated in the database: three
+    queries whatever the number of attempts."""
+    from django.db.models import Avg, F, Max
+
+    from organizations.models import Opd
     from quizzes.models import Attempt, AttemptState, QuizKind
 
     if filters.course is None:
         return []
-    roster = _roster(user, filters)
-    attempts = (
-        Attempt.objects.filter(quiz__course=filters.course, employee__in=roster.values("pk"), finished_at__lt=filters.cutoff)
+    graded = (
+        Attempt.objects.filter(quiz__course=filters.course, employee__in=_roster(user, filters).values("pk"), finished_at__lt=filters.cutoff, score__isnull=False)
         .exclude(state=AttemptState.IN_PROGRESS)
-        .values_list("employee_id", "employee__opd_id", "employee__opd__code", "employee__opd__name", "quiz__kind", "number", "score")
-        .order_by("number")
     )
-    pre: dict[int, float] = {}
-    best: dict[int, float] = {}
-    opd_of: dict[int, tuple[int, str, str]] = {}
-    for employee_id, opd_id, code, name, kind, _number, score in attempts:
-        opd_of[employee_id] = (opd_id, code, name)
-        if kind == QuizKind.PRETEST:
-            pre.setdefault(employee_id, float(score))  # the first attempt: knowledge before the lessons
-        else:
-            best[employee_id] = max(best.get(employee_id, 0.0), float(score))
+    pretests = graded.filter(quiz__kind=QuizKind.PRETEST)
+    first = pretests.filter(employee=OuterRef("employee")).order_by("number", "finished_at", "pk").values("pk")[:1]
+    pre = {
+        item["employee__opd_id"]: (item["mean"], item["n"])
+        for item in pretests.filter(pk=Subquery(first)).values("employee__opd_id").annotate(mean=Avg("score"), n=Count("pk")).order_by()
+    }
     if not pre:
         return []
-    per_opd: dict[int, dict] = {}
-    for employee_id, (opd_id, code, name) in opd_of.items():
-        item = per_opd.setdefault(opd_id, {"code": code, "name": name, "pre": [], "final": []})
-        if employee_id in pre:
-            item["pre"].append(pre[employee_id])
-        if employee_id in best:
-            item["final"].append(best[employee_id])
+    best = graded.filter(quiz__kind=QuizKind.FINAL).values("employee_id").annotate(e_opd=F("employee__opd_id"), best=Max("score")).order_by()
+    final = {opd_id: (mean, n) for opd_id, mean, n in _grouped(best, "e_opd, AVG(best), COUNT(*)", "e_opd")}
+    opds = {o.pk: o for o in Opd.objects.filter(pk__in=set(pre) | set(final)).only("code", "name")}
 
-    def mean(values):
-        return round(sum(values) / len(values), 1) if values else None
+    def mean(value):
+        return None if value is None else round(float(value), 1)
 
     return sorted(
-        (GainRow(code=i["code"], name=i["name"], pretest=mean(i["pre"]), final=mean(i["final"]), pretest_n=len(i["pre"]), final_n=len(i["final"])) for i in per_opd.values()),
+        (
+            GainRow(code=opd.code, name=opd.name, pretest=mean(pre.get(opd_id, (None, 0))[0]), final=mean(final.get(opd_id, (None, 0))[0]),
+                    pretest_n=pre.get(opd_id, (None, 0))[1], final_n=final.get(opd_id, (None, 0))[1])
+            for opd_id, opd in opds.items()
+        ),
         key=lambda row: row.name,
     )
 
@@ -412,30 +467,27 @@ def learning_gain(*, user, filters: ReportFilters) -> list[GainRow]:
 # --- leadership commitment -----------------------------------------------------------------------
 
 
-def heads_status(*, opd_ids, cutoff) -> dict[int, dict]:
-    """Per OPD with a head: the head's name, whether they completed every mandatory course
-    of their audience by `cutoff`, and their last "reviewed the OPD's progress" date."""
-    from django.db.models import Max
-
-    from organizations.models import Opd
-
-    from .models import OpdReview
-
-    heads = {o.pk: o.head for o in Opd.objects.filter(pk__in=opd_ids, head__isnull=False).select_related("head")}
+def heads_attach(report: CompletionReport) -> CompletionReport:
+    """Set `row.head` on each row whose OPD has a head: the head's name, whether they
+    completed every mandatory course of their audience by the cutoff, and their last
+    "reviewed the OPD's progress" before it. One query (the OPDs came with the report)."""
+    cutoff = report.filters.cutoff
+    heads = {row.opd_id: report.opds[row.opd_id] for row in report.rows if report.opds.get(row.opd_id) and report.opds[row.opd_id].head_id}
     if not heads:
-        return {}
-    courses = with_audience(list(CoursePage.objects.live().filter(mandatory=True)))
+        return report
+    courses = [c for c in courses_with_audience() if c.mandatory]
     done = set(
-        Enrollment.objects.filter(employee__in=[h.pk for h in heads.values()], course__in=courses, completed_at__lt=cutoff)
+        Enrollment.objects.filter(employee__in=[o.head_id for o in heads.values()], course__in=[c.pk for c in courses], completed_at__lt=cutoff)
         .values_list("employee_id", "course_id")
     )
-    reviews = dict(OpdReview.objects.filter(opd_id__in=heads, reviewed_at__lt=cutoff).values("opd_id").annotate(last=Max("reviewed_at")).values_list("opd_id", "last"))
-    result = {}
-    for opd_id, head in heads.items():
-        needed = {c.pk for c in courses if c.audience_includes(head)}
-        result[opd_id] = {
-            "name": head.full_name,
-            "completed": bool(needed) and all((head.pk, course_id) in done for course_id in needed),
-            "last_review": reviews.get(opd_id),
+    for row in report.rows:
+        opd = heads.get(row.opd_id)
+        if opd is None:
+            continue
+        needed = {c.pk for c in courses if c.audience_includes(opd.head)}
+        row.head = {
+            "name": opd.head.full_name,
+            "completed": bool(needed) and all((opd.head_id, course_id) in done for course_id in needed),
+            "last_review": opd.last_review,
         }
-    return result
+    return report

@@ -301,13 +301,22 @@ def test_learning_gain_per_opd(client, hr, make_course, make_quiz, opd_a):
             attempt = attempt_start(quiz=quiz, employee=employee)
             answers = {str(q["id"]): [next(c["id"] for c in q["choices"] if c["correct"] == (i < right))] for i, q in enumerate(attempt.snapshot)}
             attempt_submit(attempt=attempt, answers=answers)
+    # Someone who needed two tries at the final: their best counts.
+    employee = EmployeeFactory(opd=opd_a)
+    for quiz, right in ((pretest, 0), (final, 1), (final, 2)):
+        attempt = attempt_start(quiz=quiz, employee=employee)
+        answers = {str(q["id"]): [next(c["id"] for c in q["choices"] if c["correct"] == (i < right))] for i, q in enumerate(attempt.snapshot)}
+        attempt_submit(attempt=attempt, answers=answers)
     client.force_login(hr)
     body = client.get("/admin/laporan/penyelesaian/", {"course": course.pk}).content.decode()
-    assert 'id="peningkatan"' in body
+    assert "/admin/laporan/peningkatan/" in body
+    body = client.get("/admin/laporan/peningkatan/", {"course": course.pk}).content.decode()
+    assert 'id="peningkatan"' in body and "(n=3)" in body
+    assert "Pilih satu kursus" in client.get("/admin/laporan/peningkatan/", {"course": "wajib"}).content.decode()
     from reports.selectors import ReportFilters, learning_gain
 
     [row] = learning_gain(user=hr, filters=ReportFilters(course=course, as_of=timezone.localdate()))
-    assert (row.pretest, row.final, row.difference) == (25.0, 100.0, 75.0)
+    assert (row.pretest, row.final, row.difference, row.pretest_n, row.final_n) == (16.7, 100.0, 83.3, 3, 3)
 
 
 def test_opd_head_reviews_progress_and_the_report_shows_it(client, hr, make_course, opd_a):

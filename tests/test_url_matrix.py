@@ -144,6 +144,7 @@ OURS = {
     "certificates_zip": ("/admin/sertifikat-zip/", "get", ADMIN_REGISTRY),
     "reports_completion": ("/admin/laporan/penyelesaian/", "get", ADMIN_REGISTRY),
     "reports_drilldown": ("/admin/laporan/penyelesaian/opd/{opd_b}/", "get", row(LOGIN, LOGIN, 404, 200, 200, 200, DENIED)),
+    "reports_learning_gain": ("/admin/laporan/peningkatan/", "get", ADMIN_REGISTRY),
     "reports_freeze": ("/admin/laporan/bekukan/", "post", row(LOGIN, LOGIN, DENIED, R, R, DENIED, DENIED)),
     # OPD B has no head here: every role gets 404, as for an OPD they do not head
     "reports_head_review": ("/belajar/opd/{opd_b}/tinjau/", "get", row(LOGIN, 404, 404, 404, 404, 404, 404)),

@@ -15,7 +15,8 @@ What "realistic" means here (fixed proportions, random per person with --seed):
   and 25% in progress; optional courses 15% enrolled;
 - 2% of those who completed moved OPD afterwards (transfers);
 - every completed enrollment has a passed final-quiz attempt and a certificate; the first
-  two courses have a pre-test attempted by half of the enrolled.
+  two courses have a pre-test attempted by half of the enrolled;
+- each OPD's head is one of its PNS; half the heads have confirmed a review.
 """
 
 import datetime
@@ -27,7 +28,7 @@ import time
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateSequence
@@ -71,6 +72,10 @@ class Command(BaseCommand):
             people = self._employees(employees, opd_list)
             course_list = self._courses(courses)
         self._progress(people, course_list, opd_list)
+        self._heads(people, opd_list)
+        if connection.vendor == "postgresql":  # as autovacuum would, before anyone measures
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self._say("selesai")
 
     def _say(self, what: str) -> None:
@@ -93,6 +98,9 @@ class Command(BaseCommand):
             for course in bench_courses:
                 course.delete()
             Opd.objects.filter(code__startswith="BENCH-").update(head=None)
+            from reports.models import OpdReview
+
+            OpdReview.objects.filter(opd__code__startswith="BENCH-").delete()
             Employee.objects.filter(opd__code__startswith="BENCH-").delete()
             Opd.objects.filter(code__startswith="BENCH-").delete()
         self._say("data bench sebelumnya dihapus")
@@ -224,6 +232,23 @@ class Command(BaseCommand):
         for year, last in sequences.items():
             CertificateSequence.objects.update_or_create(year=year, defaults={"last": last})
         self._say(f"{moved} pegawai pindah OPD setelah selesai")
+
+    def _heads(self, people, opd_list) -> None:
+        """Each OPD's head is one of its active PNS; half the heads have reviewed progress."""
+        from reports.models import OpdReview
+
+        heads = {}
+        for person in people:
+            if person.active and person.employment_type == EmploymentType.PNS:
+                heads.setdefault(person.opd_id, person.pk)
+        for opd in opd_list:
+            opd.head_id = heads.get(opd.pk)
+        Opd.objects.bulk_update(opd_list, ["head"], batch_size=BATCH)
+        OpdReview.objects.bulk_create(
+            [OpdReview(opd_id=opd_id, employee_id=head, completed=0, employees=0) for opd_id, head in heads.items() if self.rng.random() < 0.5],
+            batch_size=BATCH,
+        )
+        self._say(f"{len(heads)} kepala OPD")
 
     def _attempt(self, quiz, person, snapshot, answer, passed, when):
         return Attempt(
