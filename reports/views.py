@@ -134,9 +134,13 @@ def _rows_html(report, query: str) -> tuple[str, str]:
     return mark_safe("\n".join(rows)), mark_safe("\n".join(bars))  # noqa: S308 (every value above is escaped)
 
 
+def can_read_reports(user) -> bool:
+    """HR, auditors and observers (every OPD) and coordinators (their OPDs)."""
+    return sees_all_opds(user) or has_role(user, Role.COORDINATOR)
+
+
 def _require_reader(request):
-    user = request.user
-    if not (sees_all_opds(user) or has_role(user, Role.COORDINATOR)):
+    if not can_read_reports(request.user):
         raise PermissionDenied
 
 

@@ -3,11 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from organizations.models import Role
-from organizations.permissions import has_role, sees_all_opds
+from organizations.permissions import sees_all_opds
 
 from .evidence import can_build_evidence
-from .views import admin_urlpatterns
+from .views import admin_urlpatterns, can_read_reports
 
 
 @hooks.register("register_admin_urls")
@@ -15,39 +14,32 @@ def register_admin_urls():
     return admin_urlpatterns()
 
 
-class ReportMenuItem(MenuItem):
+class ShownToMenuItem(MenuItem):
+    """A menu item shown to the users `shown_to(user)` accepts (the same rule as its view)."""
+
+    def __init__(self, *args, shown_to, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_to = shown_to
+
     def is_shown(self, request):
-        return sees_all_opds(request.user) or has_role(request.user, Role.COORDINATOR)
+        return self.shown_to(request.user)
 
 
-@hooks.register("register_admin_menu_item")
-def register_menu_item():
-    return ReportMenuItem(_("Laporan Penyelesaian Pelatihan"), reverse("reports_completion"), icon_name="table", order=100)
+MENU = [
+    (_("Laporan Penyelesaian Pelatihan"), "reports_completion", "table", can_read_reports),
+    (_("Jam pelajaran (JP)"), "reports_jp", "time", can_read_reports),
+    (_("Paket bukti"), "reports_evidence", "download", can_build_evidence),
+    (_("Log pengingat"), "reports_reminders", "mail", sees_all_opds),
+]
 
 
-@hooks.register("register_admin_menu_item")
-def register_jp_menu_item():
-    return ReportMenuItem(_("Jam pelajaran (JP)"), reverse("reports_jp"), icon_name="time", order=101)
+def _menu_item(index: int):
+    label, url_name, icon, shown_to = MENU[index]
+    return ShownToMenuItem(label, reverse(url_name), icon_name=icon, order=100 + index, shown_to=shown_to)
 
 
-class AllOpdMenuItem(MenuItem):
-    def is_shown(self, request):
-        return sees_all_opds(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_reminder_menu_item():
-    return AllOpdMenuItem(_("Log pengingat"), reverse("reports_reminders"), icon_name="mail", order=103)
-
-
-class EvidenceMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_build_evidence(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_evidence_menu_item():
-    return EvidenceMenuItem(_("Paket bukti"), reverse("reports_evidence"), icon_name="download", order=102)
+for _index in range(len(MENU)):
+    hooks.register("register_admin_menu_item", lambda index=_index: _menu_item(index))
 
 
 @hooks.register("register_log_actions")

@@ -16,6 +16,17 @@ from .test_foundation_flows import _totp_code
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _staff_log_in(page, path: str, email: str, secret: str) -> None:
+    """Open `path` on a desktop screen and log in through allauth with password and TOTP."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(path)
+    page.get_by_label("Email atau NIP").fill(email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_label(re.compile("Kode|Code", re.I)).fill(_totp_code(secret))
+    page.get_by_role("button", name=re.compile("Masuk|Sign In|Lanjut", re.I)).click()
+
+
 def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course, tmp_path):
     from openpyxl import load_workbook
 
@@ -31,13 +42,7 @@ def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course,
     secret = generate_totp_secret()
     TOTP.activate(hr, secret)
 
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/admin/laporan/penyelesaian/")
-    page.get_by_label("Email atau NIP").fill(hr.email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_label(re.compile("Kode|Code", re.I)).fill(_totp_code(secret))
-    page.get_by_role("button", name=re.compile("Masuk|Sign In|Lanjut", re.I)).click()
+    _staff_log_in(page, "/admin/laporan/penyelesaian/", hr.email, secret)
     expect(page.get_by_role("heading", name="Laporan Penyelesaian Pelatihan")).to_be_visible()
 
     page.get_by_label("Kursus").select_option(label="Mengenal dan Menolak Gratifikasi")
@@ -81,13 +86,7 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
     secret = generate_totp_secret()
     TOTP.activate(auditor, secret)
 
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/admin/")
-    page.get_by_label("Email atau NIP").fill(auditor.email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.get_by_label(re.compile("Kode|Code", re.I)).fill(_totp_code(secret))
-    page.get_by_role("button", name=re.compile("Masuk|Sign In|Lanjut", re.I)).click()
+    _staff_log_in(page, "/admin/", auditor.email, secret)
     page.get_by_role("link", name="Paket bukti").click()
     expect(page.get_by_text("Anda belum pernah membuat paket bukti.")).to_be_visible()
 
