@@ -30,7 +30,10 @@ class EvidencePackForm(forms.Form):
         label=gettext_lazy("Rekap per kursus"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Rekap semua kursus wajib selalu disertakan; pilih kursus untuk lembar tambahan dan membatasi sertifikat."),
     )
-    as_of = forms.DateField(label=gettext_lazy("Per tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=gettext_lazy("Per tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Angka dihitung sampai akhir hari itu (WITA). Kosongkan untuk hari ini."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
