@@ -14,6 +14,7 @@ Rules:
   with `ReminderMailError` before anything is marked as sent.
 """
 
+import datetime
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrollment, EnrollmentStatus
-from courses.selectors import course_structure, with_audience
+from courses.selectors import course_structure, courses_with_audience
 from organizations.models import Employee, Role, RoleAssignment
 
 from .models import ReminderKind, ReminderLog
@@ -69,8 +70,9 @@ class ReminderPlan:
 
 
 def open_mandatory_courses(today) -> list[CoursePage]:
-    courses = CoursePage.objects.live().filter(mandatory=True).order_by("closes_on", "title")
-    return with_audience([c for c in courses if c.has_opened(today) and not c.has_closed(today)])
+    """Live mandatory courses that have opened and not closed, soonest close date first."""
+    courses = [c for c in courses_with_audience() if c.mandatory and c.has_opened(today) and not c.has_closed(today)]
+    return sorted(courses, key=lambda c: (c.closes_on or datetime.date.max, c.title))
 
 
 def _address(employee: Employee) -> str:
