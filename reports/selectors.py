@@ -296,8 +296,8 @@ def _mandatory_counts(*, user, filters: ReportFilters, scope=None) -> list[tuple
 def _mandatory_states(*, user, filters: ReportFilters, opd=None, scope=None):
     """Per active employee in scope who has at least one applicable mandatory course:
     (employee id, opd id, state), state in not_enrolled / not_started / in_progress /
-    completed (all applicable mandatory courses completed by the cutoff). Two queries plus
-    one for the audiences, whatever the number of OPDs."""
+    completed (all applicable mandatory courses completed by the cutoff). Two queries
+    (the courses and their audiences come from the cached list), whatever the number of OPDs."""
     cutoff = filters.cutoff
     courses, employees = _mandatory_population(user=user, filters=filters, opd=opd, scope=scope)
 

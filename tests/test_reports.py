@@ -592,3 +592,17 @@ def test_generate_bench_data_refuses_a_real_roster(db, opd_a):
         call_command("generate_bench_data", "--employees", "10", "--opds", "2", "--courses", "1")
     with pytest.raises(CommandError, match="Batas"):
         call_command("generate_bench_data", "--employees", "1", "--opds", "2", "--courses", "1", "--force")
+
+
+def test_report_rows_escape_names_from_the_roster(client, hr, make_course):
+    """The rows are built in Python for speed: names from the roster must still be escaped."""
+    course = make_course(lessons=1)
+    opd = OpdFactory(code="X<1>", name='Dinas <script>alert("x")</script>')
+    head = EmployeeFactory(opd=opd, full_name="Kepala <b>Tebal</b>")
+    opd.head = head
+    opd.save()
+    client.force_login(hr)
+    body = client.get("/admin/laporan/penyelesaian/", {"course": course.pk, "catatan": '"><script>'}).content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;alert" in body
+    assert "Kepala &lt;b&gt;Tebal&lt;/b&gt;" in body and 'data-opd="X&lt;1&gt;"' in body
+    assert '"><script>' not in body
