@@ -78,12 +78,16 @@ class ProgramSettings(BaseGenericSetting):
 
     @property
     def upg_contact_lines(self) -> list[str]:
-        return [line.strip() for line in self.upg_contact.splitlines() if line.strip()]
+        return _lines(self.upg_contact)
 
     @property
     def whistleblowing_lines(self) -> list[str]:
-        return [line.strip() for line in self.whistleblowing_channel.splitlines() if line.strip()]
+        return _lines(self.whistleblowing_channel)
 
     @property
     def program_basis_paragraphs(self) -> list[str]:
-        return [line.strip() for line in self.program_basis.splitlines() if line.strip()]
+        return _lines(self.program_basis)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
