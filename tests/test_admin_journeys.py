@@ -61,3 +61,15 @@ def test_employee_listing_prints_the_employment_type_label_not_its_code(client, 
 
     assert "Non-ASN" in html
     assert "NON_ASN" not in html.replace('value="NON_ASN"', "")
+
+
+def test_demo_roster_gives_non_asn_staff_no_nip():
+    from organizations.demo import seed_employees, seed_opds
+    from organizations.models import Employee
+
+    seed_employees(seed_opds())
+
+    non_asn = Employee.objects.filter(employment_type=EmploymentType.NON_ASN)
+    assert non_asn.exists()
+    assert not non_asn.exclude(nip=None).exists()
+    assert not Employee.objects.filter(employment_type__in=["PNS", "PPPK"], nip=None).exists()
