@@ -73,3 +73,33 @@ def test_demo_roster_gives_non_asn_staff_no_nip():
     assert non_asn.exists()
     assert not non_asn.exclude(nip=None).exists()
     assert not Employee.objects.filter(employment_type__in=["PNS", "PPPK"], nip=None).exists()
+
+
+@pytest.mark.parametrize(
+    "msgid",
+    [
+        "Your password can’t be too similar to your other personal information.",
+        "Your password can’t be a commonly used password.",
+        "Your password can’t be entirely numeric.",
+    ],
+)
+def test_password_hints_speak_one_voice(msgid):
+    from django.utils import translation
+
+    with translation.override("id"):
+        text = translation.gettext(msgid)
+    assert text.startswith("Kata sandi Anda"), text
+    assert "anda" not in text.replace("Anda", "")
+
+
+def test_admin_chrome_is_indonesian_without_double_spaces(client, hr_no_mfa):
+    client.force_login(hr_no_mfa)
+
+    html = client.get("/admin/pegawai/").content.decode()
+
+    assert "Search…" not in html and "Cari…" in html
+    from django.utils import translation
+
+    with translation.override("id"):
+        assert translation.gettext("This field is required.") == "Kolom ini harus diisi."
+        assert translation.gettext("Help") == "Bantuan"
