@@ -74,6 +74,11 @@ def test_learner_goes_from_the_last_lesson_to_the_quiz_to_the_certificate(page, 
     page.get_by_role("link", name="Halaman verifikasi").first.click()
     expect(page.get_by_text(re.compile("Sertifikat (ini )?(sah|asli|berlaku)", re.I)).first).to_be_visible()
     check_page(page, "verifikasi", report)
+    # on a phone, the masked NIP and the number stay inside the card
+    page.set_viewport_size({"width": 360, "height": 780})
+    card = page.locator(".card.verify").bounding_box()
+    for box in (dd.bounding_box() for dd in page.locator(".facts dd").all()):
+        assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, (box, card)
     page.goto("/verifikasi/")
     check_page(page, "formulir verifikasi", report)
     print("axe violations per page (360 px, 1280 px):", report)
