@@ -17,7 +17,9 @@ def axe_violations(page) -> list[str]:
     found = []
     for violation in results.response["violations"]:
         targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
-        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+        first = violation["nodes"][0]
+        detail = (first.get("failureSummary") or "").replace("\n", " ")[:300]
+        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets} — {first['html'][:160]} — {detail}")
     return found
 
 
@@ -31,6 +33,8 @@ def check_page(page, label: str, report: dict | None = None) -> None:
     Restores the viewport it found. `report` (optional) collects the figures per page."""
     original = page.viewport_size
     problems = []
+    # axe measures colours as they are at that instant: let fades and slide-ins finish first
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
     for name, size in (("360", PHONE), ("1280", DESKTOP)):
         page.set_viewport_size(size)
         page.wait_for_timeout(50)
