@@ -187,6 +187,13 @@ class Quiz(models.Model):
         return format_html('<a href="{}">{}</a>', reverse("quizzes_item_analysis", args=[self.pk]), _("Analisis butir"))
 
     @property
+    def quality_link(self):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}?kuis={}">{}</a>', reverse("quizzes_bank_quality"), self.pk, _("Mutu butir"))
+
+    @property
     def category_list(self) -> list[str]:
         """The draw categories, cleaned: stripped, without blanks or repeats, in order."""
         seen: list[str] = []

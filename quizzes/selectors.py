@@ -190,3 +190,22 @@ def attempt_review(attempt: Attempt) -> AttemptReview:
             row["chosen_texts"] = [c["text"] for c in q["choices"] if c["id"] in chosen]
         rows.append(row)
     return AttemptReview(level=level, rows=rows, withheld=withheld)
+
+
+# --- item quality of a bank (admin) ------------------------------------------------------------------
+
+
+def question_bank_warnings(*, course_id: int, categories: list[str] | None = None) -> tuple[list, dict[str, int]]:
+    """Item-quality warnings for a course's active questions (only `categories` when given),
+    and the number of active questions per category. Two queries."""
+    from .models import Question
+    from .quality import bank_warnings, question_bank_items
+
+    questions = Question.objects.filter(course_id=course_id, active=True).prefetch_related("choices").order_by("pk")
+    if categories:
+        questions = questions.filter(category__in=categories)
+    questions = list(questions)
+    sizes: dict[str, int] = {}
+    for question in questions:
+        sizes[question.category] = sizes.get(question.category, 0) + 1
+    return bank_warnings(question_bank_items(questions)), dict(sorted(sizes.items()))
