@@ -160,3 +160,48 @@ def test_the_attempt_page_carries_no_key(client, learner, bank_course):
     client.force_login(learner)
     html = client.get(f"/kuis/percobaan/{attempt.pk}/").content.decode()
     assert "RAHASIA" not in html and "correct" not in html
+
+
+# --- the setting ----------------------------------------------------------------------------------
+
+
+def test_admin_quiz_form_takes_categories_as_one_comma_separated_line(client, editor, bank_course):
+    quiz = Quiz.objects.create(course=bank_course, title="Akhir", draw_categories=["kasus"])
+    client.force_login(editor)
+    page = client.get(f"/admin/kuis/edit/{quiz.pk}/").content.decode()
+    assert 'value="kasus"' in page
+    from django.forms.models import model_to_dict
+
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(quiz).items() if k not in ("id", "draw_categories")}
+    data.update(course=bank_course.pk, draw_categories=" pengertian, kasus,,pengertian ", shuffle_questions="on", shuffle_choices="on", active="on")
+    response = client.post(f"/admin/kuis/edit/{quiz.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    quiz.refresh_from_db()
+    assert quiz.draw_categories == ["pengertian", "kasus"]
+    data["draw_categories"] = ""
+    client.post(f"/admin/kuis/edit/{quiz.pk}/", data)
+    quiz.refresh_from_db()
+    assert quiz.draw_categories == []
+
+
+def test_quiz_clean_refuses_draw_categories_that_are_not_a_list_of_names(bank_course):
+    from django.core.exceptions import ValidationError
+
+    quiz = Quiz(course=bank_course, title="Akhir", draw_categories="kasus")
+    with pytest.raises(ValidationError):
+        quiz.clean()
+    quiz.draw_categories = [" kasus ", "kasus", "pelaporan"]
+    quiz.clean()
+    assert quiz.draw_categories == ["kasus", "pelaporan"]
+
+
+def test_migration_turns_comma_separated_categories_into_a_list():
+    import importlib
+    from types import SimpleNamespace
+
+    migration = importlib.import_module("quizzes.migrations.0002_quiz_draw_categories_review_until_done")
+    saved = []
+    rows = [SimpleNamespace(categories=" pengertian, kasus ,,pengertian", draw_categories=[], save=lambda **kw: saved.append(kw))]
+    manager = SimpleNamespace(exclude=lambda **kw: rows)
+    migration.categories_to_list(SimpleNamespace(get_model=lambda app, name: SimpleNamespace(objects=manager)), None)
+    assert rows[0].draw_categories == ["pengertian", "kasus"] and saved == [{"update_fields": ["draw_categories"]}]
