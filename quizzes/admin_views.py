@@ -183,11 +183,29 @@ def bank_quality_view(request):
     categories = quiz.category_list if quiz else None
     warnings, sizes = question_bank_warnings(course_id=course.pk, categories=categories)
     context.update(
-        course=course, quiz=quiz, warnings=warnings, sizes=sizes,
+        course=course, quiz=quiz, warnings=warnings, sizes=sizes, draw=_draw_rows(quiz, sizes) if quiz else [],
         quizzes=Quiz.objects.filter(course=course, active=True).order_by("-kind"),
         missing=[name for name in (categories or []) if name not in sizes],
     )
     return TemplateResponse(request, "quizzes/admin/bank_quality.html", context)
+
+
+def _draw_rows(quiz: Quiz, sizes: dict[str, int]) -> list[dict]:
+    """Per category the quiz draws from: bank size, questions per attempt (at most), and
+    whether a second attempt must repeat questions (fewer than twice the draw)."""
+    import math
+
+    names = quiz.category_list or list(sizes)
+    if not quiz.category_list:  # the whole bank is one group
+        total = sum(sizes.values())
+        per = min(quiz.question_count, total)
+        return [{"name": _("seluruh bank"), "size": total, "per_attempt": per, "repeats": total < 2 * per}]
+    per = math.ceil(quiz.question_count / len(names))
+    rows = []
+    for name in names:
+        size = sizes.get(name, 0)
+        rows.append({"name": name, "size": size, "per_attempt": min(per, size), "repeats": 0 < size < 2 * per})
+    return rows
 
 
 def _int_or_404(value: str) -> int:

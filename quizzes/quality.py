@@ -41,10 +41,10 @@ STOP_WORDS = frozenset(
     ada adalah agar akan aku anda antara apa apabila apakah atas atau bagaimana bagaimanakah bagi bahwa baik
     banyak beberapa belum benar berapa berapakah berdasarkan berikut bila boleh bukan bukankah dalam dan dapat
     dari daripada demikian dengan di dia hal hanya harus hingga ia ialah ini itu jadi jika juga kalau kami
-    kamu kapan karena ke kecuali kepada ketika kita lagi lain lebih maka mana manakah masih mengapa menjadi
+    kamu kapan karena ke kecuali kepada ketika kita lagi lain lebih maka mana manakah masih melalui mengapa menjadi
     menurut merupakan mereka misalnya namun oleh pada paling para perlu pernyataan pilihan saat saja salah
     sama sampai sangat satu saya se sebagai sebelum sebuah secara sedang sehingga sejak semua seorang seperti
-    sering serta setelah setiap siapa siapakah soal suatu sudah supaya tanpa tentang tepat terhadap termasuk
+    sering serta sesuai setelah setiap siapa siapakah soal suatu sudah supaya tanpa tentang tepat terhadap terkait termasuk
     tersebut tetapi tidak untuk waktu yaitu yakni yang
     """.split()
 )

@@ -170,3 +170,17 @@ def test_the_quiz_list_links_to_the_quality_page(client, editor, course):
     quiz = Quiz.objects.create(course=course, title="Kuis akhir uji")
     client.force_login(editor)
     assert f"/admin/mutu-soal/?kuis={quiz.pk}" in client.get("/admin/kuis/").content.decode()
+
+
+def test_bank_quality_page_shows_whether_a_quizs_draw_repeats_questions(client, editor, course):
+    for i in range(12):
+        _question(course, f"Kasus nomor {i}?", ["Satu", "Dua", "Tiga"], category="kasus")
+    for i in range(7):
+        _question(course, f"Dasar nomor {i}?", ["Satu", "Dua", "Tiga"], category="dasar")
+    quiz = Quiz.objects.create(course=course, title="Kuis akhir uji", question_count=10, draw_categories=["kasus", "dasar"])
+    client.force_login(editor)
+    body = client.get("/admin/mutu-soal/", {"kuis": quiz.pk}).content.decode()
+    kasus = body[body.index('data-category="kasus"'):].split("</tr>")[0]
+    dasar = body[body.index('data-category="dasar"'):].split("</tr>")[0]
+    assert "<td>12</td><td>5</td>" in kasus and "mengulang" not in kasus
+    assert "<td>7</td><td>5</td>" in dasar and "percobaan kedua akan mengulang" in dasar

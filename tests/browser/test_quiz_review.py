@@ -62,12 +62,10 @@ def test_editor_reads_the_item_quality_page(page, make_course, make_staff, live_
     from organizations.models import Role
 
     course = make_course(lessons=1, title="Benturan Kepentingan")
-    for i, (text, options) in enumerate(
-        [
-            ("Apa yang dimaksud benturan kepentingan?", ["Situasi ketika kepentingan pribadi memengaruhi keputusan jabatan", "Rapat", "Cuti"]),
-            ("apa yang dimaksud benturan kepentingan", ["Satu", "Dua", "Tiga"]),
-            ("Kepada siapa benturan kepentingan dilaporkan?", ["Dilaporkan kepada atasan langsung", "Teman", "Keluarga"]),
-        ]
+    for text, options in (
+        ("Apa yang dimaksud benturan kepentingan?", ["Situasi ketika kepentingan pribadi memengaruhi keputusan jabatan", "Rapat", "Cuti"]),
+        ("apa yang dimaksud benturan kepentingan", ["Satu", "Dua", "Tiga"]),
+        ("Kepada siapa benturan kepentingan dilaporkan?", ["Dilaporkan kepada atasan langsung", "Teman", "Keluarga"]),
     ):
         question = Question.objects.create(course=course, category="dasar", text=f"<p>{text}</p>")
         Choice.objects.bulk_create([Choice(question=question, text=t, is_correct=j == 0, sort_order=j) for j, t in enumerate(options)])

@@ -42,6 +42,10 @@ T = {
     "Pilih satu kursus yang memiliki tes awal.": "Choose one course that has a pre-test.",
     "Tes awal": "Pre-test",
     "Belum ada tes awal yang dinilai untuk kursus ini dalam cakupan dan filter ini.": "No graded pre-test for this course in this scope and filter yet.",
+    "seluruh bank": "whole bank",
+    "Pengambilan soal kuis ini (%(n)s soal per percobaan)": "This quiz's draw (%(n)s questions per attempt)",
+    "Diambil per percobaan (paling banyak)": "Drawn per attempt (at most)",
+    "Kurang dari dua kali jumlah yang diambil: percobaan kedua akan mengulang sebagian soal.": "Fewer than twice the number drawn: a second attempt will repeat some questions.",
 }
 
 PLURALS = {
