@@ -149,6 +149,11 @@ class CoursePage(Page):
         default=False,
         help_text=_("Kursus wajib didaftarkan otomatis untuk semua pegawai dalam sasaran peserta."),
     )
+    for_opd_heads = models.BooleanField(
+        _("untuk kepala OPD"),
+        default=False,
+        help_text=_("Kursus kepemimpinan bagi kepala OPD (indikator komitmen pimpinan)."),
+    )
     audience_opds = ParentalManyToManyField(
         "organizations.Opd",
         verbose_name=_("OPD sasaran"),
@@ -182,7 +187,7 @@ class CoursePage(Page):
         FieldPanel("category"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("jp_hours"), FieldPanel("mandatory")]),
+                FieldRowPanel([FieldPanel("jp_hours"), FieldPanel("mandatory"), FieldPanel("for_opd_heads")]),
                 FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")]),
                 FieldPanel("certificate_validity_months"),
             ],

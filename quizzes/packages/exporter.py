@@ -129,6 +129,10 @@ def course_package_files(course) -> dict[str, bytes]:
         "category": course.category,
         "jp": course.jp_hours,
         "mandatory": course.mandatory,
+    }
+    if course.for_opd_heads:
+        data["for_opd_heads"] = True
+    data |= {
         "audience": {
             "opds": sorted(course.audience_opds.values_list("code", flat=True)),
             "employment_types": [t for t in EMPLOYMENT_TYPES if types[t]],

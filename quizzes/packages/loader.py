@@ -225,6 +225,7 @@ def course_package_load(
             "category": package.category,
             "jp_hours": package.jp,
             "mandatory": package.mandatory,
+            "for_opd_heads": package.for_opd_heads,
             "audience_pns": "PNS" in package.employment_types,
             "audience_pppk": "PPPK" in package.employment_types,
             "audience_non_asn": "NON_ASN" in package.employment_types,

@@ -30,7 +30,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MEDIA = re.compile(r"^media/[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+$")
 
 COURSE_KEYS = [
-    "format", "slug", "title", "summary", "objectives", "category", "jp", "mandatory", "audience", "opens_on",
+    "format", "slug", "title", "summary", "objectives", "category", "jp", "mandatory", "for_opd_heads", "audience", "opens_on",
     "closes_on", "certificate_validity_months", "cover", "lessons", "quizzes",
 ]
 REQUIRED_KEYS = {"format", "slug", "title", "summary", "category", "jp", "lessons"}
@@ -79,6 +79,7 @@ class CoursePackage:
     category: str
     jp: int
     mandatory: bool
+    for_opd_heads: bool
     audience_opds: list[str]
     employment_types: list[str]
     opens_on: datetime.date | None
@@ -95,7 +96,7 @@ class CoursePackage:
     def course_fields(self) -> dict:
         return {
             "title": self.title, "summary": self.summary, "objectives": self.objectives, "category": self.category,
-            "jp": self.jp, "mandatory": self.mandatory, "audience_opds": sorted(self.audience_opds),
+            "jp": self.jp, "mandatory": self.mandatory, "for_opd_heads": self.for_opd_heads, "audience_opds": sorted(self.audience_opds),
             "employment_types": self.employment_types, "opens_on": self.opens_on, "closes_on": self.closes_on,
             "certificate_validity_months": self.certificate_validity_months,
             "cover": (self.cover, self.media.get(self.cover)) if self.cover else None,
@@ -389,6 +390,7 @@ def package_read(files: dict[str, bytes], *, root: str = "") -> CoursePackage:
         category=category if category in CATEGORIES else "umum",
         jp=_int(doc, data, "jp", [], low=0, high=200, default=0),
         mandatory=_bool(doc, data, "mandatory", [], False),
+        for_opd_heads=_bool(doc, data, "for_opd_heads", [], False),
         audience_opds=list(opds),
         employment_types=[t for t in EMPLOYMENT_TYPES if t in types],
         opens_on=opens_on,
