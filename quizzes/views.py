@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from organizations.selectors import employee_for_user
 
-from .selectors import access_attempt, access_quiz, public_questions, quiz_overview, quizzes_of_course, review_questions
+from .selectors import access_attempt, access_quiz, attempt_review, public_questions, quiz_overview, quizzes_of_course
 from .services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit, attempts_close_expired
 
 MAX_JSON_BYTES = 64 * 1024
@@ -158,7 +158,7 @@ def attempt_result(request, attempt_id: int):
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "review": review_questions(attempt),
+            "review": attempt_review(attempt),
             "course_url": reverse("quiz_detail", args=[attempt.quiz_id]),
         },
     )

@@ -40,12 +40,12 @@ class JpBasisMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_course_import_menu_item():
-    return CourseImportMenuItem(_("Impor kursus"), reverse("quizzes_course_import"), icon_name="upload", order=233)
+    return CourseImportMenuItem(_("Impor kursus"), reverse("quizzes_course_import"), icon_name="upload", order=235)
 
 
 @hooks.register("register_admin_menu_item")
 def register_jp_basis_menu_item():
-    return JpBasisMenuItem(_("Dasar JP"), reverse("quizzes_jp_basis"), icon_name="time", order=234)
+    return JpBasisMenuItem(_("Dasar JP"), reverse("quizzes_jp_basis"), icon_name="time", order=236)
 
 
 def _export_button(page, user, priority):
@@ -70,3 +70,13 @@ def register_log_actions(actions):
     actions.register_action("integritas.question_import", _("Impor soal"), _("Soal diimpor"))
     actions.register_action("integritas.course_package_load", _("Muat paket kursus"), _("Paket kursus dimuat"))
     actions.register_action("integritas.course_package_export", _("Ekspor kursus"), _("Paket kursus diekspor"))
+
+
+class QualityMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quizzes.change_question")
+
+
+@hooks.register("register_admin_menu_item")
+def register_quality_menu_item():
+    return QualityMenuItem(_("Mutu soal"), reverse("quizzes_bank_quality"), icon_name="warning", order=233)

@@ -110,6 +110,7 @@ OURS = {
     "quizzes_import_preview": ("/admin/impor-soal/{question_import}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_import_confirm": ("/admin/impor-soal/{question_import}/konfirmasi/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
     "quizzes_item_analysis": ("/admin/analisis-kuis/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_bank_quality": ("/admin/mutu-soal/?kuis={quiz}", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:index": ("/admin/bank-soal/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:index_results": ("/admin/bank-soal/results/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:add": ("/admin/bank-soal/new/", "get", ADMIN_EDITOR_ONLY),

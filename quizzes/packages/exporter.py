@@ -102,10 +102,7 @@ def lesson_blocks_export(lesson, media: _Media) -> list:
 
 
 def _quiz_categories(quiz) -> list[str]:
-    value = quiz.categories
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [c.strip() for c in (value or "").split(",") if c.strip()]
+    return list(quiz.draw_categories or [])
 
 
 def course_package_files(course) -> dict[str, bytes]:

@@ -280,7 +280,7 @@ def course_package_load(
 
         for kind, spec in package.quizzes.items():
             values = {
-                "title": spec.title, "instructions": spec.instructions, "categories": ", ".join(spec.categories),
+                "title": spec.title, "instructions": spec.instructions, "draw_categories": list(spec.categories),
                 "question_count": spec.question_count, "pass_mark": spec.pass_mark,
                 "time_limit_minutes": spec.time_limit_minutes, "max_attempts": spec.max_attempts,
                 "cooldown_minutes": spec.cooldown_minutes, "review_policy": _stored_policy(spec.review_policy),

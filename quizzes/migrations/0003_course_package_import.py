@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0001_initial'),
+        ('quizzes', '0002_quiz_draw_categories_review_until_done'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
