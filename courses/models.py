@@ -102,7 +102,8 @@ class CoursePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "action-publish" in self.data and not self.errors:
+        publishing = "action-publish" in self.data or self.data.get("workflow-action-name") == "approve"
+        if publishing and not self.errors:
             from .publishing import course_publish_problems
 
             candidate = self.instance

@@ -414,3 +414,26 @@ def test_jp_basis_report_lists_words_minutes_and_jp(minutes_per_jp, client, make
     text = response.content.decode()
     basis = basis_for_course(CoursePage.objects.get(slug="paket-uji"))
     assert response.status_code == 200 and "Paket Uji" in text and str(basis.words) in text and basis.minutes_display in text
+
+
+def test_editor_import_goes_to_review_instead_of_publishing(minutes_per_jp, client, editor):
+    client.force_login(editor)
+    upload = io.BytesIO(package_zip(small_package(), folder="paket-uji"))
+    upload.name = "paket-uji.zip"
+    response = client.post(reverse("quizzes_course_import"), {"file": upload})
+    assert response.status_code == 302
+    record_pk = int(response["Location"].rstrip("/").split("/")[-1])
+    assert "diajukan ke Peninjau Konten" in client.get(response["Location"]).content.decode()
+    client.post(reverse("quizzes_course_import_confirm", args=[record_pk]))
+    course = CoursePage.objects.get(slug="paket-uji")
+    assert not course.live  # editors do not approve their own content (invariant 10)
+    assert WorkflowState.objects.filter(object_id=str(course.pk), status="in_progress").exists()
+
+
+def test_another_users_import_record_is_not_found(minutes_per_jp, client, editor, superuser):
+    from quizzes.models import CoursePackageImport
+
+    record = CoursePackageImport.objects.create(filename="x.zip", content=package_zip(small_package(), folder="x"), uploaded_by=superuser)
+    client.force_login(editor)
+    assert client.get(reverse("quizzes_course_import_preview", args=[record.pk])).status_code == 404
+    assert client.post(reverse("quizzes_course_import_confirm", args=[record.pk])).status_code == 404
