@@ -104,4 +104,6 @@ def seed_progress_report(courses: list[CoursePage], *, stdout, style):
             f"selesai: {counts.get(course.title, 0)}"
         )
     non_asn = Employee.objects.filter(employment_type=EmploymentType.NON_ASN).count()
-    stdout.write(f"  Pegawai non-ASN ({non_asn}) bukan sasaran kursus Whistleblowing dan LHKPN.")
+    without = [course.title for course in courses if not course.audience_non_asn]
+    if without:
+        stdout.write(f"  Pegawai non-ASN ({non_asn}) bukan sasaran kursus: {', '.join(without)}.")
