@@ -437,3 +437,12 @@ def test_another_users_import_record_is_not_found(minutes_per_jp, client, editor
     client.force_login(editor)
     assert client.get(reverse("quizzes_course_import_preview", args=[record.pk])).status_code == 404
     assert client.post(reverse("quizzes_course_import_confirm", args=[record.pk])).status_code == 404
+
+
+def test_a_load_waiting_for_review_is_not_submitted_again(minutes_per_jp):
+    load(small_package())
+    changed = small_package(**{LESSON: small_package()[LESSON].decode().replace("Tolak dan laporkan.", "Tolak dengan sopan.")})
+    assert load(changed).submitted
+    counts = (Revision.objects.count(), WorkflowState.objects.count())
+    assert not load(changed).changed
+    assert counts == (Revision.objects.count(), WorkflowState.objects.count())

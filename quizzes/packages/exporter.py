@@ -105,16 +105,30 @@ def _quiz_categories(quiz) -> list[str]:
     return list(quiz.draw_categories or [])
 
 
-def course_package_files(course) -> dict[str, bytes]:
-    """The live version of `course` as package files."""
+def _pages(course, latest: bool):
+    """The course and its lessons as learners see them, or (`latest`) with pending drafts and
+    reviews applied: what the site will show once everything submitted is approved."""
     from courses.models import LessonPage
 
+    if not latest:
+        return course, list(LessonPage.objects.live().child_of(course).specific())
+    lessons = [
+        page.get_latest_revision_as_object()
+        for page in LessonPage.objects.child_of(course).specific()
+        if page.live or page.has_unpublished_changes
+    ]
+    return course.get_latest_revision_as_object(), lessons
+
+
+def course_package_files(course, *, latest: bool = False) -> dict[str, bytes]:
+    """The live version of `course` as package files (with `latest`, its newest revisions)."""
     from ..importing import COLUMNS
     from ..models import Question, Quiz
 
     media = _Media()
     lessons = []
-    for index, page in enumerate(LessonPage.objects.live().child_of(course).specific(), start=1):
+    course, pages = _pages(course, latest)
+    for index, page in enumerate(pages, start=1):
         lessons.append(Lesson(filename=f"{index:02d}-{page.slug}.md", slug=page.slug, title=page.title, blocks=lesson_blocks_export(page, media)))
     types = {"PNS": course.audience_pns, "PPPK": course.audience_pppk, "NON_ASN": course.audience_non_asn}
     data = {
@@ -131,7 +145,7 @@ def course_package_files(course) -> dict[str, bytes]:
         data["for_opd_heads"] = True
     data |= {
         "audience": {
-            "opds": sorted(course.audience_opds.values_list("code", flat=True)),
+            "opds": sorted(opd.code for opd in course.audience_opds.all()),
             "employment_types": [t for t in EMPLOYMENT_TYPES if types[t]],
         },
         "opens_on": course.opens_on,
@@ -139,7 +153,9 @@ def course_package_files(course) -> dict[str, bytes]:
         "certificate_validity_months": course.certificate_validity_months,
     }
     if course.cover_image_id:
-        data["cover"] = media.path(course.cover_image, "sampul")
+        from wagtail.images import get_image_model
+
+        data["cover"] = media.path(get_image_model().objects.get(pk=course.cover_image_id), "sampul")
     data["lessons"] = [lesson.filename for lesson in lessons]
     quizzes = {}
     for kind in ("pretest", "final"):

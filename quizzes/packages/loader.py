@@ -78,9 +78,11 @@ def _problem(package: CoursePackage, message: str, line=None) -> PackageError:
     return PackageError([Problem(prefix + "course.yaml", line, message)])
 
 
-def course_package_plan(package: CoursePackage) -> LoadPlan:
+def course_package_plan(package: CoursePackage, *, publish: bool = False) -> LoadPlan:
     """What loading `package` would change; writes nothing. Raises PackageError when the JP
-    claimed exceeds the basis or the JP setting is missing."""
+    claimed exceeds the basis or the JP setting is missing. Compared with what is live when
+    publishing, else with the newest revisions (a load already waiting for review is not
+    submitted again)."""
     from courses.models import CoursePage
 
     from .exporter import course_package_files
@@ -95,11 +97,9 @@ def course_package_plan(package: CoursePackage) -> LoadPlan:
     current = None
     if course is not None:
         try:
-            current = package_read(course_package_files(course))
+            current = package_read(course_package_files(course, latest=not publish))
         except PackageError:
             current = None  # edited in the admin beyond what the format says: treat everything as changed
-    if course is not None and course.has_unpublished_changes:
-        current = None  # a draft or a review is pending: the load replaces it
     add = plan.changes.append
     add(Change(_("Kursus"), package.title, NEW if course is None else (SAME if current and current.course_fields() == package.course_fields() else CHANGED)))
     old_lessons = {lesson.slug: (i, lesson) for i, lesson in enumerate(current.lessons)} if current else {}
@@ -211,7 +211,7 @@ def course_package_load(
     from ..models import Choice, Question, Quiz
 
     with transaction.atomic():
-        plan = course_package_plan(package)
+        plan = course_package_plan(package, publish=publish and may_publish)
         if not plan.changed:
             return plan
         publish = (publish or plan.first_install) and may_publish
