@@ -134,6 +134,8 @@ def minutes_per_jp_setting() -> int | None:
 
 def jp_problem(*, claimed: int, basis: JpBasis, minutes_per_jp: int | None) -> str | None:
     """Why `claimed` JP cannot be published on this basis, or None when it can."""
+    if claimed == 0:
+        return None  # claims no JP: nothing to back
     if not minutes_per_jp:
         return _(
             "Menit per JP belum ditetapkan. BKPSDM harus mengisinya di Pengaturan program sebelum kursus "

@@ -446,3 +446,8 @@ def test_a_load_waiting_for_review_is_not_submitted_again(minutes_per_jp):
     counts = (Revision.objects.count(), WorkflowState.objects.count())
     assert not load(changed).changed
     assert counts == (Revision.objects.count(), WorkflowState.objects.count())
+
+
+def test_a_course_claiming_no_jp_needs_no_jp_setting(db):
+    files = small_package(**{"course.yaml": small_package()["course.yaml"].decode().replace("jp: 2", "jp: 0")})
+    assert load(files).published
