@@ -96,6 +96,7 @@ OURS = {
     "search": ("/cari/?q=uji", "get", LOGGED_IN_200),
     "course_enroll": ("/belajar/kursus/{course_optional}/daftar/", "post", LOGGED_IN_R),
     "course_continue": ("/belajar/kursus/{course_a}/lanjutkan/", "get", LOGGED_IN_R),
+    "course_completed": ("/belajar/kursus/{course_a}/selesai/", "get", LOGGED_IN_R),  # not completed: back to the course
     # a lesson of OPD B's course: refused with a message, nothing recorded
     "lesson_complete": ("/belajar/pelajaran/{lesson_b}/selesai/", "post", LOGGED_IN_R),
     "courses_assign": ("/admin/tugaskan-kursus/", "get", ADMIN_HR_ONLY),
