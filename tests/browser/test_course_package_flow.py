@@ -58,7 +58,7 @@ def test_admin_imports_a_package_zip_and_a_learner_opens_its_lesson(browser, liv
     expect(page.get_by_text("Saldo dompet elektronik dari pemohon")).to_be_visible()  # a case study block
     expect(page.get_by_role("heading", name="Cek diri")).to_be_visible()
     page.get_by_text("Lihat jawaban").first.click()
-    page.screenshot(path="/tmp/curload/lesson.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "lesson.png"), full_page=True)
     page.get_by_role("button", name="Tandai selesai").click()
     expect(page.get_by_text("1 dari 7")).to_be_visible()
     context.close()
