@@ -37,7 +37,7 @@ session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
-lesson = LessonPage.objects.live().get(slug="menolak-atau-melapor-dalam-30-hari-kerja")
+lesson = LessonPage.objects.live().get(slug="menolak-atau-melapor")
 print(session.session_key, bare.url, lesson.url)
 """
 

@@ -66,6 +66,13 @@ class VideoBlock(blocks.StructBlock):
         label=_("Berkas video"), help_text=_("Unggah video MP4 atau WebM sebagai dokumen.")
     )
     title = blocks.CharBlock(label=_("Judul video"), max_length=200)
+    duration_minutes = blocks.IntegerBlock(
+        label=_("Durasi (menit)"),
+        min_value=1,
+        max_value=600,
+        required=False,
+        help_text=_("Dihitung dalam dasar JP kursus. Video tanpa durasi tidak menambah waktu belajar."),
+    )
     transcript = blocks.TextBlock(
         label=_("Transkrip"),
         required=False,
@@ -77,7 +84,7 @@ class VideoBlock(blocks.StructBlock):
         label = _("Video")
         template = "courses/blocks/video.html"
         description = _("Video yang disimpan di server ini (tanpa layanan luar), dengan transkrip.")
-        preview_value = {"title": "Cara melapor gratifikasi", "transcript": "Transkrip video."}
+        preview_value = {"title": "Cara melapor gratifikasi", "duration_minutes": 5, "transcript": "Transkrip video."}
 
 
 class DownloadBlock(blocks.StructBlock):
@@ -156,6 +163,52 @@ class KeyPointsBlock(blocks.StructBlock):
         }
 
 
+class SelfCheckItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Pertanyaan"), max_length=300)
+    answer = blocks.TextBlock(label=_("Jawaban dan alasannya"), max_length=1000)
+
+    class Meta:
+        icon = "help"
+        label = _("Pertanyaan cek diri")
+
+
+class SelfCheckBlock(blocks.StructBlock):
+    items = blocks.ListBlock(SelfCheckItemBlock(), label=_("Pertanyaan"), min_num=1)
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Cek diri")
+        template = "courses/blocks/self_check.html"
+        description = _("Pertanyaan singkat di akhir pelajaran; peserta membuka jawabannya sendiri. Tidak dinilai.")
+        preview_value = {
+            "items": [
+                {
+                    "question": "Kapan batas waktu melaporkan gratifikasi?",
+                    "answer": "Paling lambat 30 hari kerja sejak diterima (Pasal 12C ayat (2) UU 20/2001).",
+                }
+            ]
+        }
+
+
+class LocalContactBlock(blocks.StructBlock):
+    """The city's own contact, read from Pengaturan program when the lesson is shown, so a
+    changed phone number never needs a lesson edit and no lesson invents one."""
+
+    kind = blocks.ChoiceBlock(
+        label=_("Kontak"),
+        choices=[("upg", _("Unit Pengendalian Gratifikasi (UPG)")), ("pengaduan", _("Saluran pengaduan Inspektorat"))],
+        default="upg",
+    )
+    intro = blocks.CharBlock(label=_("Kalimat pengantar"), required=False, max_length=300)
+
+    class Meta:
+        icon = "site"
+        label = _("Kontak lokal")
+        template = "courses/blocks/local_contact.html"
+        description = _("Kontak UPG atau saluran pengaduan, diambil dari Pengaturan program saat pelajaran dibuka.")
+        preview_value = {"kind": "upg", "intro": "Laporkan gratifikasi ke UPG:"}
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
@@ -165,3 +218,5 @@ class LessonBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     case_study = CaseStudyBlock()
     key_points = KeyPointsBlock()
+    self_check = SelfCheckBlock()
+    local_contact = LocalContactBlock()

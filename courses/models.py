@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -96,6 +97,24 @@ class CourseCategory(models.TextChoices):
     GENERAL = "umum", _("Umum")
 
 
+class CoursePageForm(WagtailAdminPageForm):
+    """Asks the publish checks (JP basis) before Wagtail publishes, so the editor sees why."""
+
+    def clean(self):
+        cleaned = super().clean()
+        publishing = "action-publish" in self.data or self.data.get("workflow-action-name") == "approve"
+        if publishing and not self.errors:
+            from .publishing import course_publish_problems
+
+            candidate = self.instance
+            for name in ("jp_hours",):
+                if name in cleaned:
+                    setattr(candidate, name, cleaned[name])
+            for message in course_publish_problems(candidate):
+                self.add_error("jp_hours", message)
+        return cleaned
+
+
 class CoursePage(Page):
     """A course: a summary page whose children are its lessons.
 
@@ -120,13 +139,21 @@ class CoursePage(Page):
     )
     jp_hours = models.PositiveSmallIntegerField(
         _("JP"),
-        validators=[MinValueValidator(1), MaxValueValidator(200)],
-        help_text=_("Jam pelajaran yang diakui setelah kursus selesai."),
+        validators=[MinValueValidator(0), MaxValueValidator(200)],
+        help_text=_(
+            "Jam pelajaran yang diakui setelah kursus selesai; tidak boleh melebihi dasar JP (waktu belajar dibagi "
+            "menit per JP). 0 bila waktu belajarnya belum mencapai satu JP."
+        ),
     )
     mandatory = models.BooleanField(
         _("wajib"),
         default=False,
         help_text=_("Kursus wajib didaftarkan otomatis untuk semua pegawai dalam sasaran peserta."),
+    )
+    for_opd_heads = models.BooleanField(
+        _("untuk kepala OPD"),
+        default=False,
+        help_text=_("Kursus kepemimpinan bagi kepala OPD (indikator komitmen pimpinan)."),
     )
     audience_opds = ParentalManyToManyField(
         "organizations.Opd",
@@ -161,7 +188,7 @@ class CoursePage(Page):
         FieldPanel("category"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("jp_hours"), FieldPanel("mandatory")]),
+                FieldRowPanel([FieldPanel("jp_hours"), FieldPanel("mandatory"), FieldPanel("for_opd_heads")]),
                 FieldRowPanel([FieldPanel("opens_on"), FieldPanel("closes_on")]),
                 FieldPanel("certificate_validity_months"),
             ],
@@ -187,6 +214,7 @@ class CoursePage(Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
     template = "courses/course_page.html"
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("kursus")
@@ -255,6 +283,18 @@ class CoursePage(Page):
     @property
     def objectives(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.learning_objectives.splitlines() if line.strip(" -•\t")]
+
+    # --- publishing ------------------------------------------------------------------------
+
+    def publish(self, revision, *args, **kwargs):
+        """Every path to going live (editor, workflow approval, scheduled, load_curriculum)
+        passes here: a course whose JP its learning time does not support is refused."""
+        from .publishing import PublishRefused, course_publish_problems
+
+        problems = course_publish_problems(revision.as_object())
+        if problems:
+            raise PublishRefused(problems)
+        return super().publish(revision, *args, **kwargs)
 
     # --- serving ---------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "quizzes.change_quiz",
         "quizzes.view_quiz",
         "quizzes.import_questions",
+        "quizzes.import_course_packages",
     },
 }
 

@@ -8,10 +8,13 @@ class QuizzesConfig(AppConfig):
     def ready(self):
         from courses.completion import completion_requirement_register
         from courses.extensions import course_section_register, next_step_register
+        from courses.publishing import publish_check_register
 
         from .completion import final_quiz_passed, next_step
+        from .jp_basis import course_jp_check
         from .views import course_section
 
         completion_requirement_register(final_quiz_passed)
+        publish_check_register(course_jp_check)
         course_section_register(course_section)
         next_step_register(next_step)

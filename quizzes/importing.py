@@ -85,34 +85,10 @@ def questions_preview(*, filename: str, content: bytes) -> QuestionPreview:
     seen = set()
     rows = []
     for line, record in records:
-        row = ImportRow(line=line, status=STATUS_NEW)
-        if "__error__" in record:
-            row.errors.append(record["__error__"])
+        row = question_row_check(record=record, line=line)
         row.course = courses.get(_cell(record, "kursus"))
         if row.course is None:
-            row.errors.append(_("Kursus “%(slug)s” tidak ada (isi dengan slug kursus).") % {"slug": _cell(record, "kursus")})
-        row.type = TYPES.get(_cell(record, "jenis").lower(), "")
-        if not row.type:
-            row.errors.append(_("Jenis harus tunggal, jamak, atau benar_salah."))
-        row.category = _cell(record, "kategori")[:100]
-        if not _cell(record, "pertanyaan"):
-            row.errors.append(_("Pertanyaan kosong."))
-        row.text = _paragraph(_cell(record, "pertanyaan"))
-        row.explanation = _paragraph(_cell(record, "pembahasan"))
-        key = {k.strip().lower() for k in _cell(record, "kunci").replace(";", ",").split(",") if k.strip()}
-        unknown = key - set(LETTERS)
-        if unknown or not key:
-            row.errors.append(_("Kunci harus huruf pilihan, misalnya B atau A,C."))
-        for letter in LETTERS:
-            text = _cell(record, f"pilihan_{letter}")
-            if text:
-                row.choices.append((text[:500], letter in key, _cell(record, f"umpan_balik_{letter}")[:500]))
-            elif letter in key:
-                row.errors.append(_("Kunci %(letter)s menunjuk pilihan yang kosong.") % {"letter": letter.upper()})
-        if row.type:
-            problem = choices_problem(question_type=row.type, correct=sum(1 for c in row.choices if c[1]), total=len(row.choices))
-            if problem and problem not in row.errors:
-                row.errors.append(problem)
+            row.errors.insert(0, _("Kursus “%(slug)s” tidak ada (isi dengan slug kursus).") % {"slug": _cell(record, "kursus")})
         identity = (row.course.pk if row.course else None, row.text)
         if row.errors:
             row.status = STATUS_ERROR
@@ -150,3 +126,34 @@ def _quality(rows: list[ImportRow]) -> list[tuple[CoursePage, list]]:
         if warnings:
             result.append((course, warnings))
     return result
+
+
+def question_row_check(*, record: dict, line: int) -> ImportRow:
+    """One row's checks that need no database: type, text, key, choices. The course column is
+    the caller's to resolve (the bank import looks it up; a course package names itself)."""
+    row = ImportRow(line=line, status=STATUS_NEW)
+    if "__error__" in record:
+        row.errors.append(record["__error__"])
+    row.type = TYPES.get(_cell(record, "jenis").lower(), "")
+    if not row.type:
+        row.errors.append(_("Jenis harus tunggal, jamak, atau benar_salah."))
+    row.category = _cell(record, "kategori")[:100]
+    if not _cell(record, "pertanyaan"):
+        row.errors.append(_("Pertanyaan kosong."))
+    row.text = _paragraph(_cell(record, "pertanyaan"))
+    row.explanation = _paragraph(_cell(record, "pembahasan"))
+    key = {k.strip().lower() for k in _cell(record, "kunci").replace(";", ",").split(",") if k.strip()}
+    unknown = key - set(LETTERS)
+    if unknown or not key:
+        row.errors.append(_("Kunci harus huruf pilihan, misalnya B atau A,C."))
+    for letter in LETTERS:
+        text = _cell(record, f"pilihan_{letter}")
+        if text:
+            row.choices.append((text[:500], letter in key, _cell(record, f"umpan_balik_{letter}")[:500]))
+        elif letter in key:
+            row.errors.append(_("Kunci %(letter)s menunjuk pilihan yang kosong.") % {"letter": letter.upper()})
+    if row.type:
+        problem = choices_problem(question_type=row.type, correct=sum(1 for c in row.choices if c[1]), total=len(row.choices))
+        if problem and problem not in row.errors:
+            row.errors.append(problem)
+    return row

@@ -275,3 +275,23 @@ class QuestionImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class CoursePackageImport(models.Model):
+    """An uploaded course package ZIP, kept between preview and load, and as a record.
+    Private: read only by the import views, never served by a URL."""
+
+    filename = models.CharField(_("nama berkas"), max_length=255)
+    content = models.BinaryField(_("isi berkas"))
+    applied = models.BooleanField(_("dimuat"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impor paket kursus")
+        verbose_name_plural = _("impor paket kursus")
+        ordering = ["-created_at"]
+        permissions = [("import_course_packages", _("Dapat mengimpor paket kursus"))]
+
+    def __str__(self):
+        return self.filename

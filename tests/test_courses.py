@@ -97,7 +97,7 @@ def test_workflow_moves_a_submitted_lesson_to_published_on_approval(db, editor, 
     assert LessonPage.objects.get(pk=lesson.pk).title == "Judul baru"
 
 
-def test_every_lesson_block_describes_itself_and_renders_its_preview():
+def test_every_lesson_block_describes_itself_and_renders_its_preview(db):  # local_contact reads the programme settings
     for name, block in LessonBodyBlock().child_blocks.items():
         meta = block.meta
         assert meta.icon and meta.icon != "placeholder", name

@@ -112,6 +112,13 @@ OURS = {
     "quizzes_import_confirm": ("/admin/impor-soal/{question_import}/konfirmasi/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
     "quizzes_item_analysis": ("/admin/analisis-kuis/{quiz}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_bank_quality": ("/admin/mutu-soal/?kuis={quiz}", "get", ADMIN_EDITOR_ONLY),
+    # course packages: the export holds answer keys (404 for staff who may not read the bank)
+    "quizzes_course_export": ("/admin/kursus/{course_a}/ekspor/", "get", row(LOGIN, LOGIN, 404, 404, 404, 404, 200)),
+    "quizzes_course_import": ("/admin/impor-kursus/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_course_import_preview": ("/admin/impor-kursus/{package_import}/", "get", ADMIN_EDITOR_ONLY),
+    # the editor's upload is not a package: refused with a message, back to the preview
+    "quizzes_course_import_confirm": ("/admin/impor-kursus/{package_import}/muat/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
+    "quizzes_jp_basis": ("/admin/dasar-jp/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:index": ("/admin/bank-soal/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:index_results": ("/admin/bank-soal/results/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:add": ("/admin/bank-soal/new/", "get", ADMIN_EDITOR_ONLY),
@@ -265,6 +272,9 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
     quiz = make_quiz(course_a, questions=2)
     attempt = attempt_start(quiz=quiz, employee=learner.employee)
     question_import = QuestionImport.objects.create(filename="soal.csv", content=b"kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n")
+    from quizzes.models import CoursePackageImport
+
+    package_import = CoursePackageImport.objects.create(filename="paket.zip", content=b"bukan zip", uploaded_by=users["editor"])
     from certificates.services import certificate_issue
     from courses.models import Enrollment
     from courses.services import course_enroll, lesson_complete
@@ -290,6 +300,7 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
         "attempt": attempt.pk,
         "question": attempt.snapshot[0]["id"],
         "question_import": question_import.pk,
+        "package_import": package_import.pk,
         "course_a": course_a.pk,
         "course_optional": course_optional.pk,
         "lesson_b": course_b.test_lessons[0].pk,
