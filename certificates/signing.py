@@ -99,7 +99,12 @@ class _Credentials:
 
 
 def _name_text(name) -> str:
-    return name.human_friendly
+    """A certificate name as people read it: its common name (and organisation), not the full DN."""
+    native = name.native if hasattr(name, "native") else {}
+    common = native.get("common_name") if isinstance(native, dict) else None
+    if isinstance(common, list):
+        common = common[0] if common else None
+    return common or name.human_friendly
 
 
 @functools.lru_cache(maxsize=4)
