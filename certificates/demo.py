@@ -34,9 +34,9 @@ def demo_emblem_png() -> bytes:
     width, height = 360, 420
     image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
-    shield = [(30, 20), (330, 20), (330, 220), (180, 400), (30, 220)]
+    shield = [(30, 20), (330, 20), (330, 260), (180, 410), (30, 260)]
     draw.polygon(shield, fill=(230, 238, 242, 255), outline=(11, 79, 108, 255), width=10)
-    cx, cy, r_out, r_in = 180, 130, 70, 28
+    cx, cy, r_out, r_in = 180, 125, 72, 29
     import math
 
     star = []
@@ -45,11 +45,11 @@ def demo_emblem_png() -> bytes:
         angle = -math.pi / 2 + i * math.pi / 5
         star.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
     draw.polygon(star, fill=(11, 79, 108, 255))
-    bold = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans-Bold.ttf"), 58)
-    small = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans-Bold.ttf"), 22)
-    draw.text((cx, 255), "CONTOH", font=bold, fill=(180, 30, 30, 255), anchor="mm")
-    draw.text((cx, 305), "BUKAN LAMBANG", font=small, fill=(11, 79, 108, 255), anchor="mm")
-    draw.text((cx, 332), "RESMI", font=small, fill=(11, 79, 108, 255), anchor="mm")
+    bold = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans-Bold.ttf"), 50)
+    small = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans-Bold.ttf"), 20)
+    draw.text((cx, 238), "CONTOH", font=bold, fill=(180, 30, 30, 255), anchor="mm")
+    draw.text((cx, 290), "BUKAN LAMBANG", font=small, fill=(11, 79, 108, 255), anchor="mm")
+    draw.text((cx, 315), "RESMI", font=small, fill=(11, 79, 108, 255), anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

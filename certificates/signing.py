@@ -201,19 +201,40 @@ def sign_pdf(data: bytes, *, reason: str, field_name: str = "Signature1") -> byt
     )
     pdf_signer = signers.PdfSigner(metadata, signer=credentials.signer)
 
+    # pyHanko sizes the signature by making a dummy one first, which doubles the cost; the size
+    # depends only on the key and chain, so it is measured on the first document and reused.
+    reserved = _reserved_sizes.get(id(credentials))
+
     async def sign():
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         output = io.BytesIO()
-        await pdf_signer.async_sign_pdf(writer, output=output)
+        await pdf_signer.async_sign_pdf(writer, output=output, bytes_reserved=reserved)
         return output.getvalue()
 
     try:
-        return _run(sign)
+        signed = _run(sign)
+        if reserved is None:
+            _reserved_sizes[id(credentials)] = _reserved_size(signed)
+        return signed
     except SigningError:
         raise
     except Exception as exc:  # pyHanko raises several kinds; the caller needs one
         logger.exception("PDF signing failed")
         raise SigningError(_("Dokumen gagal ditandatangani secara elektronik: %(error)s") % {"error": exc}) from exc
+
+
+_reserved_sizes: dict[int, int | None] = {}
+
+
+def _reserved_size(signed: bytes) -> int | None:
+    """The bytes pyHanko reserved for the signature container of `signed`, with room to spare."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        contents = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures[-1].sig_object["/Contents"]
+        return 2 * len(bytes(contents)) + 1024  # hex digits in the file: twice the bytes, even
+    except Exception:
+        return None
 
 
 def _trust_roots() -> list:
