@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -284,7 +286,10 @@ def test_long_names_still_fit_the_certificate_page_and_the_transkrip_follows(lea
     CertificateSettings.objects.update_or_create(pk=CertificateSettings.load().pk, defaults={"signatory_name": "Dr. Penanda Tangan"})
     course = make_course(lessons=1, title="Whistleblowing, Perlindungan Pelapor, dan Laporan Harta Kekayaan Penyelenggara Negara")
     certificate = Certificate.objects.get(enrollment=complete(employee, course))
-    pages = PdfReader(io.BytesIO(certificate.pdf.read())).pages
+    content = certificate.pdf.read()
+    if os.environ.get("INTEGRITAS_DUMP_PDF"):  # to look at it: pdftoppm -r 70 -png
+        Path(os.environ["INTEGRITAS_DUMP_PDF"]).write_bytes(content)
+    pages = PdfReader(io.BytesIO(content)).pages
     assert len(pages) == 2
     first, second = (" ".join(page.extract_text().split()) for page in pages)
     assert "Dr. Penanda Tangan" in first and "Halaman 1 dari 2" in first and "TRANSKRIP" not in first
