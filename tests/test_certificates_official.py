@@ -403,3 +403,36 @@ def test_certificate_settings_form_refuses_html_and_changes_nothing(client, make
     assert "tidak boleh memuat HTML" in page
     settings_obj.refresh_from_db()
     assert settings_obj.issuer == "Pemerintah Kota Banjarbaru"
+
+
+def test_verify_page_of_an_unsigned_certificate_says_so_and_flags_a_changed_file(client, official_settings, finished, unsigned):
+    certificate = finished()
+    page = client.get(f"/verifikasi/{certificate.code}/").content.decode()
+    assert "diterbitkan tanpa tanda tangan elektronik" in page
+    assert "tidak cocok lagi" not in page
+    with open(certificate.pdf.path, "ab") as handle:
+        handle.write(b"\n% tambahan")
+    page = client.get(f"/verifikasi/{certificate.code}/").content.decode()
+    assert "tidak cocok lagi dengan sidik SHA-256" in page
+
+
+def test_the_issue_task_requeues_itself_for_later_when_signing_is_broken(official_settings, learner, make_course, signing, settings):
+    from django_tasks.backends.base import BaseTaskBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from certificates.tasks import RETRY_AFTER, certificate_issue_task
+    from courses.models import EnrollmentStatus
+
+    course = make_course(lessons=1)
+    enrollment = Enrollment.objects.create(
+        employee=learner.employee, course=course, source="self", status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    )
+    signing.SIGNING_PASSPHRASE = "salah"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert isinstance(certificate_issue_task.get_backend(), BaseTaskBackend)
+    with pytest.raises(SigningError):
+        certificate_issue_task.call(enrollment.pk)
+    assert not Certificate.objects.exists()
+    [queued] = DBTaskResult.objects.all()
+    assert queued.args_kwargs["args"] == [enrollment.pk]
+    assert queued.run_after >= timezone.now() + RETRY_AFTER - datetime.timedelta(minutes=1)
