@@ -221,7 +221,7 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(_("mulai"), default=timezone.now)
     deadline = models.DateTimeField(_("batas waktu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-    # [{"id", "type", "category", "text", "explanation", "choices": [{"id", "text", "correct", "feedback"}]}] in the order shown
+    # [{"id", "type", "category", "text", "explanation", "choices": [{"id" (random, per attempt), "choice" (Choice pk), "text", "correct", "feedback"}]}] in the order shown
     snapshot = models.JSONField(default=list)
     answers = models.JSONField(default=dict)  # {"<question id>": [choice ids]}
     results = models.JSONField(default=dict)  # {"<question id>": true/false}, after grading

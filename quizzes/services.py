@@ -8,6 +8,7 @@ lazily whenever the learner comes back).
 
 import datetime
 import random
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,6 +41,14 @@ def _deadline(quiz: Quiz, started: datetime.datetime) -> datetime.datetime | Non
     return deadline
 
 
+_OPAQUE = secrets.SystemRandom()
+
+
+def _opaque_ids(count: int) -> list[int]:
+    """`count` distinct random positive integers (31 bits: they stay ints in forms and JSON)."""
+    return _OPAQUE.sample(range(1, 2**31), count)
+
+
 def _snapshot(quiz: Quiz, employee, rng: random.Random) -> list[dict]:
     """Draw the attempt's questions (evenly across the quiz's categories, fresh-first for
     this learner: see drawing.py) and freeze them with their choices and key."""
@@ -59,9 +68,13 @@ def _snapshot(quiz: Quiz, employee, rng: random.Random) -> list[dict]:
         drawn.sort(key=lambda q: q.pk)
     snapshot = []
     for question in drawn:
+        # Each choice gets a random identifier for this attempt: the page must not reveal the
+        # order in which the author wrote the choices (database ids would), nor the key.
+        # `choice` keeps the database id for item analysis; it never leaves the server.
+        ids = _opaque_ids(len(question.choices.all()))
         choices = [
-            {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
-            for c in question.choices.all()
+            {"id": opaque, "choice": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
+            for opaque, c in zip(ids, question.choices.all(), strict=True)
         ]
         if quiz.shuffle_choices and question.type != "true_false":
             rng.shuffle(choices)
