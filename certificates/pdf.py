@@ -135,6 +135,7 @@ def certificate_html(*, certificate, logo_uri: str, signature_uri: str, signed: 
             "texts": texts,
             "lessons": transcript.get("lessons", []),
             "total_minutes": transcript.get("total_minutes", 0),
+            "minutes_per_jp": transcript.get("minutes_per_jp"),
             "predicates": predicates,
             "signed": signed,
             "signature_issuer": texts.get("signature_issuer", ""),

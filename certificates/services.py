@@ -86,6 +86,17 @@ def _lessons(course) -> list[dict]:
     return [{"title": title, "minutes": minutes or 0} for title, minutes in rows]
 
 
+def _minutes_per_jp() -> int | None:
+    """BKPSDM's JP setting, printed on the transkrip beside the minutes; a demo value only on
+    the demo site."""
+    from core.models import ProgramSettings
+
+    program = ProgramSettings.load()
+    if not program.minutes_per_jp or (program.minutes_per_jp_is_demo and not program.demo_site):
+        return None
+    return program.minutes_per_jp
+
+
 def _signatory(settings_obj) -> tuple[str, str]:
     """The signatory's name and NIP. The demo's fictional signatory (marked "(demo)") is printed
     only while the site runs the demo; elsewhere the block keeps the title and leaves the
@@ -162,6 +173,7 @@ def _build(enrollment, *, full_name=None) -> Certificate:
         },
         transcript={
             "lessons": lessons, "total_minutes": sum(row["minutes"] for row in lessons),
+            "minutes_per_jp": _minutes_per_jp(),
             "predicates": [[str(minimum), label] for minimum, label in levels],
         },
         signatory_name=signatory[0], signatory_nip=signatory[1], signatory_title=settings_obj.signatory_title, issued_at=now,

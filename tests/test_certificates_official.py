@@ -436,3 +436,21 @@ def test_the_issue_task_requeues_itself_for_later_when_signing_is_broken(officia
     [queued] = DBTaskResult.objects.all()
     assert queued.args_kwargs["args"] == [enrollment.pk]
     assert queued.run_after >= timezone.now() + RETRY_AFTER - datetime.timedelta(minutes=1)
+
+
+def test_transkrip_prints_the_jp_setting_when_bkpsdm_has_set_it(official_settings, finished, unsigned):
+    program = ProgramSettings.load()
+    program.minutes_per_jp, program.minutes_per_jp_is_demo, program.demo_site = 45, False, False
+    program.save()
+    certificate = finished()
+    assert certificate.transcript["minutes_per_jp"] == 45
+    assert "4 JP (1 JP = 45 menit)" in pages_text(certificate.pdf.read())[1]
+
+
+def test_a_demo_jp_setting_is_not_printed_outside_the_demo(official_settings, finished, unsigned):
+    program = ProgramSettings.load()
+    program.minutes_per_jp, program.minutes_per_jp_is_demo, program.demo_site = 15, True, False
+    program.save()
+    certificate = finished()
+    assert certificate.transcript["minutes_per_jp"] is None
+    assert "1 JP =" not in pages_text(certificate.pdf.read())[1]
