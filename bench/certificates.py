@@ -5,8 +5,10 @@
 In the `integritas_bench` database (created if missing) it measures, in one run:
 
 - issue throughput: `certificate_issue` (what the task runs: lock, number, freeze, render,
-  hash, store) against a bare render of the same template (template with its QR image, then
-  xhtml2pdf; no database, no storage), as a ratio (goal ≥ 0.9);
+  sign, hash, store), signed with a DEMO key made for the run, against a bare render of the
+  same template (template with its QR image, then xhtml2pdf; no database, no storage, no
+  signature), as a ratio (goal ≥ 0.9); and what signing costs: `sign_pdf` alone per document,
+  and the same issue loop with signing switched off;
 - the worker's memory (RSS) while issuing `--memory` certificates one after another;
 - the streamed registry ZIP of `--zip` stored certificates against the standard library
   writing the same files to a ZIP_STORED archive (goal ≤ 2×), with peak memory.
@@ -29,6 +31,10 @@ from certificates.admin_views import ZIP_FIELDS, certificates_zip_stream, zip_en
 from certificates.models import Certificate, CertificateSequence
 from certificates.pdf import certificate_html, render_html_to_pdf
 from certificates.services import certificate_issue, _build
+from certificates.signing import sign_pdf
+from certificates.signing_demo import demo_signing_create
+from django.conf import settings
+import tempfile
 from courses.models import CourseIndexPage, CoursePage, Enrollment
 from organizations.models import Employee, Opd
 
@@ -57,7 +63,7 @@ def clean():
 
 clean()
 Employee.objects.filter(opd=opd).delete()
-need = max(ISSUE + MEMORY, ZIPN)
+need = max(2 * ISSUE + MEMORY + 1, ZIPN)
 now = timezone.now()
 employees = Employee.objects.bulk_create([
     Employee(full_name=f"Pegawai Bench Ñandé {{i}}", email=f"cert{{i:05d}}@bench.test", opd=opd, employment_type="NON_ASN", position="Pengadministrasi")
@@ -69,27 +75,43 @@ enrollments = Enrollment.objects.bulk_create([
 ], batch_size=1000)
 enrollments = list(Enrollment.objects.filter(course=course).select_related("employee").order_by("pk"))
 
-# warm up fonts and templates once
+# a DEMO signing key for this run only
+keys = demo_signing_create(tempfile.mkdtemp(prefix="bench-signing-"))
+settings.SIGNING_PKCS12, settings.SIGNING_PASSPHRASE, settings.SIGNING_TRUST_ROOTS = str(keys.pkcs12), keys.passphrase, [str(keys.ca)]
+settings.SIGNING_REFUSE_DEMO = False  # production settings refuse DEMO keys; this one is the bench's own
+
+# warm up fonts, templates and the key once
 certificate_issue(enrollment=enrollments[0])
 
-# 1) throughput: the service versus a bare render of the same HTML
+# 1) throughput: the service (signing included) versus a bare render of the same HTML
 sample = Certificate.objects.get(enrollment=enrollments[0])
-texts = dict(issuer="Pemerintah Kota Banjarbaru", title="SERTIFIKAT", statement="telah menyelesaikan", city="Banjarbaru")
 start = time.perf_counter()
 for _ in range(ISSUE):  # the floor: the same template (with its QR image) straight to PDF, no database, no storage
-    render_html_to_pdf(certificate_html(certificate=sample, logo_uri="", signature_uri="", texts=texts))
+    bare_pdf = render_html_to_pdf(certificate_html(certificate=sample, logo_uri="", signature_uri="", signed=False))
 bare = time.perf_counter() - start
+start = time.perf_counter()
+for _ in range(ISSUE):
+    sign_pdf(bare_pdf, reason="bench")
+signing = time.perf_counter() - start
 start = time.perf_counter()
 for enrollment in enrollments[1:ISSUE + 1]:
     certificate_issue(enrollment=enrollment)
 issued = time.perf_counter() - start
-print(f"RESULT bare_render_per_s={{ISSUE / bare:.1f}} issue_per_s={{ISSUE / issued:.1f}} ratio={{bare / issued:.2f}}")
+settings.SIGNING_PKCS12 = ""
+start = time.perf_counter()
+for enrollment in enrollments[ISSUE + 1:2 * ISSUE + 1]:
+    certificate_issue(enrollment=enrollment)
+unsigned = time.perf_counter() - start
+settings.SIGNING_PKCS12 = str(keys.pkcs12)
+print(f"RESULT bare_render_per_s={{ISSUE / bare:.1f}} issue_per_s={{ISSUE / issued:.1f}} ratio={{bare / issued:.2f}} "
+      f"sign_ms={{1000 * signing / ISSUE:.1f}} render_ms={{1000 * bare / ISSUE:.1f}} unsigned_issue_per_s={{ISSUE / unsigned:.1f}} "
+      f"unsigned_ratio={{bare / unsigned:.2f}}")
 
 # 2) memory while issuing one after another
 gc.collect()
 first = rss_mb()
 marks = []
-for n, enrollment in enumerate(enrollments[ISSUE + 1:ISSUE + 1 + MEMORY], start=1):
+for n, enrollment in enumerate(enrollments[2 * ISSUE + 1:2 * ISSUE + 1 + MEMORY], start=1):
     certificate_issue(enrollment=enrollment)
     if n % max(1, MEMORY // 5) == 0:
         marks.append(f"{{n}}:{{rss_mb():.0f}}")
@@ -159,7 +181,7 @@ def main():
     parser.add_argument("--zip", type=int, default=5000)
     args = parser.parse_args()
     admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    env = bench_env(ensure_database(admin_url, "integritas_bench"))
+    env = bench_env(ensure_database(admin_url, os.environ.get("BENCH_DATABASE_NAME", "integritas_bench")))
     manage(env, "migrate", "--noinput", "-v0")
     output = manage(env, "shell", "-c", SCRIPT.format(issue=args.issue, memory=args.memory, zipn=args.zip), capture=True)
     results = {}
@@ -169,8 +191,10 @@ def main():
                 key, value = item.split("=", 1)
                 results[key] = value
     print("\nCertificate benchmark (PostgreSQL, filesystem storage)\n")
-    print(f"issue:  bare xhtml2pdf render {results['bare_render_per_s']}/s, certificate_issue {results['issue_per_s']}/s, "
+    print(f"issue:  bare xhtml2pdf render {results['bare_render_per_s']}/s, certificate_issue (signed) {results['issue_per_s']}/s, "
           f"ratio {results['ratio']} (goal ≥ 0.9): {'met' if float(results['ratio']) >= 0.9 else 'NOT met'}")
+    print(f"signing: sign_pdf {results['sign_ms']} ms per certificate (render {results['render_ms']} ms); "
+          f"unsigned certificate_issue {results['unsigned_issue_per_s']}/s, ratio {results['unsigned_ratio']}")
     print(f"memory: RSS {results['rss_start_mb']} MB before issuing; after N certificates (N:MB): {results['rss_marks'].replace(',', ', ')}")
     ratio = float(results["zip_ratio"])
     print(f"zip:    {results['zip_files']} files, {results['zip_mb']} MB; streamed {results['ours_s']} s vs stdlib {results['stdlib_s']} s, "
