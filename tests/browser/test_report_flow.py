@@ -81,6 +81,11 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
     course = make_course(lessons=1, title="Mengenal dan Menolak Gratifikasi")
     for opd in (dinkes, dinkes, disdik):
         lesson_complete(employee=EmployeeFactory(opd=opd), lesson=course.test_lessons[0])
+    from certificates.models import Certificate
+    from certificates.services import certificate_revoke
+
+    revoked = certificate_revoke(certificate=Certificate.objects.filter(opd=dinkes).order_by("pk").first(),
+                                 reason="Diterbitkan untuk pegawai yang salah.", acting_user=None)
     auditor = UserFactory(email="inspektorat@example.test")
     role_assign(user=auditor, role=Role.AUDITOR, acting_user=None)
     secret = generate_totp_secret()
@@ -107,7 +112,23 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
     manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
     assert len(manifest) == 2
     for row in manifest:
-        [name] = [n for n in archive.namelist() if n.startswith("sertifikat/DINKES/") and row["nomor"].replace("/", "-") in n]
+        folder = "sertifikat-dicabut/DINKES/" if row["nomor"] == revoked.number else "sertifikat/DINKES/"
+        [name] = [n for n in archive.namelist() if row["nomor"].replace("/", "-") in n]
+        assert name.startswith(folder) and row["berkas"] == name
         assert hashlib.sha256(archive.read(name)).hexdigest() == row["sha256"]
+
+    # the observer's check: the real sha256sum over the extracted pack
+    import subprocess
+
+    folder = tmp_path / "paket"
+    archive.extractall(folder)
+    checked = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "00_ringkasan.pdf: OK" in checked.stdout and "sertifikat-dicabut/DINKES/" in checked.stdout
+    assert (folder / "BACA-SAYA.txt").exists() and (folder / "belum-selesai.xlsx").exists()
+    from pypdf import PdfReader
+
+    summary = " ".join(" ".join(p.extract_text() for p in PdfReader(folder / "00_ringkasan.pdf").pages).split())
+    assert "Diterbitkan untuk pegawai yang salah" in summary and "Halaman 1 dari" in summary
     page.get_by_role("link", name="Kembali ke daftar paket").click()
     expect(page.locator("#daftar-paket tbody tr")).to_have_count(1)
