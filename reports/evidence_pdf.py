@@ -367,7 +367,8 @@ def summary_pdf(data: SummaryData) -> bytes:
         story.append(_table(
             ["Nomor", "Nama", "OPD saat terbit", "Kursus", "Dicabut", "Alasan; pengganti"],
             [[r.number, r.full_name, r.opd, r.course, _when(r.revoked_at),
-              r.reason.rstrip(". ") + (f". Diganti oleh {r.replaced_by}." if r.replaced_by else ". Tidak diganti.")] for r in data.revoked],
+              r.reason.rstrip(". ") + "." + (
+                  "" if r.replaced_by and r.replaced_by in r.reason else f" Diganti oleh {r.replaced_by}." if r.replaced_by else " Tidak diganti.")] for r in data.revoked],
             [31, 27, 28, 28, 20, 46], set(), s, codes={0},
         ))
     else:

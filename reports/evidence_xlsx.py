@@ -62,7 +62,7 @@ def _write(sheet, *, title_lines: list[list], header: list[str], rows, widths: l
 
 def _local(value):
     """openpyxl refuses aware datetimes: WITA wall time, naive."""
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
+    return timezone.localtime(value).replace(tzinfo=None, second=0, microsecond=0) if value else None
 
 
 RECAP_HEADER = ["Kode OPD", "OPD", "Pegawai aktif", "Terdaftar", "Sedang berjalan", "Selesai", "Belum selesai", "% selesai"]
