@@ -62,6 +62,15 @@ class ScopedCertificateMixin:
 
 
 class CertificateIndexView(ScopedCertificateMixin, generic.IndexView):
+    template_name = "certificates/admin/index.html"
+
+    def get_context_data(self, **kwargs):
+        from .signing import signer_status
+
+        context = super().get_context_data(**kwargs)
+        context["signing_status"] = signer_status()
+        return context
+
     def get_header_buttons(self):
         buttons = super().get_header_buttons()
         from wagtail.admin.widgets import HeaderButton
@@ -103,8 +112,9 @@ class CertificateViewSet(ModelViewSet):
     form_fields = ["full_name"]
     inspect_view_enabled = True
     inspect_view_fields = [
-        "number", "code", "full_name", "nip", "opd_name", "position", "course_title", "jp_hours", "score",
-        "completed_at", "issued_at", "valid_until", "sha256", "revoked_at", "revocation_reason", "replaced_by",
+        "number", "code", "full_name", "nip", "pangkat_golongan", "opd_name", "position", "course_title", "jp_hours",
+        "score", "predicate", "pretest_score", "started_at", "completed_at", "organiser", "issued_at", "valid_until",
+        "sha256", "signed_by", "signed_at", "revoked_at", "revocation_reason", "replaced_by",
     ]
     inspect_template_name = "certificates/admin/inspect.html"
     index_view_class = CertificateIndexView

@@ -2,8 +2,17 @@
 issued at once (the demo learner's among them) so the registry, the ZIP and the
 verification page work the moment `make run` starts, and one is re-issued with a corrected
 name so a revoked certificate can be seen. The worker started by `make run` issues the rest
-within a minute or so: that is the background path at work."""
+within a minute or so: that is the background path at work.
 
+The demo also signs: unless INTEGRITAS_SIGNING_PKCS12 is set, a DEMO CA and a DEMO signer are
+written once to var/demo-signing/ and used for this run (`make run` points the server and the
+worker at the same files). The kop carries a placeholder emblem drawn for this project and
+marked CONTOH: it is not the city's coat of arms."""
+
+import io
+import os
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from courses.models import Enrollment, EnrollmentStatus
@@ -15,12 +24,84 @@ DEMO_DOMAIN = "demo.integritas.test"
 IMMEDIATE = 40
 
 
+def demo_emblem_png() -> bytes:
+    """A neutral placeholder emblem: a plain shield with a star, marked CONTOH. Drawn here so
+    nothing resembling an official coat of arms ships with the demo."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from .pdf import ASSETS
+
+    width, height = 360, 420
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    shield = [(30, 20), (330, 20), (330, 220), (180, 400), (30, 220)]
+    draw.polygon(shield, fill=(230, 238, 242, 255), outline=(11, 79, 108, 255), width=10)
+    cx, cy, r_out, r_in = 180, 130, 70, 28
+    import math
+
+    star = []
+    for i in range(10):
+        radius = r_out if i % 2 == 0 else r_in
+        angle = -math.pi / 2 + i * math.pi / 5
+        star.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    draw.polygon(star, fill=(11, 79, 108, 255))
+    bold = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans-Bold.ttf"), 58)
+    small = ImageFont.truetype(str(ASSETS / "fonts" / "DejaVuSans-Bold.ttf"), 22)
+    draw.text((cx, 255), "CONTOH", font=bold, fill=(180, 30, 30, 255), anchor="mm")
+    draw.text((cx, 305), "BUKAN LAMBANG", font=small, fill=(11, 79, 108, 255), anchor="mm")
+    draw.text((cx, 332), "RESMI", font=small, fill=(11, 79, 108, 255), anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _demo_emblem():
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    title = "Lambang CONTOH (demo, bukan lambang resmi)"
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    image = Image(title=title)
+    image.file.save("lambang-contoh-demo.png", ImageFile(io.BytesIO(demo_emblem_png()), name="lambang-contoh-demo.png"), save=False)
+    image.save()
+    return image
+
+
+def _demo_signing(stdout) -> None:
+    """Use the DEMO keys for this process unless a key is configured."""
+    from .signing_demo import demo_signing_create, demo_signing_load
+
+    if settings.SIGNING_PKCS12:
+        return
+    directory = settings.BASE_DIR / "var" / "demo-signing"
+    keys = demo_signing_load(directory) or demo_signing_create(directory)
+    settings.SIGNING_PKCS12 = os.environ["INTEGRITAS_SIGNING_PKCS12"] = str(keys.pkcs12)
+    settings.SIGNING_PASSPHRASE = os.environ["INTEGRITAS_SIGNING_PASSPHRASE"] = keys.passphrase
+    settings.SIGNING_TRUST_ROOTS = [str(keys.ca)]
+    os.environ["INTEGRITAS_SIGNING_TRUST_ROOTS"] = str(keys.ca)
+    stdout.write(f"  Kunci tanda tangan DEMO: {keys.pkcs12} (CA DEMO: {keys.ca})")
+
+
 def seed(*, stdout, style):
+    from core.models import ProgramSettings
+
+    program = ProgramSettings.load()
+    if not program.demo_site:
+        program.demo_site = True
+        program.save(update_fields=["demo_site"])
+    _demo_signing(stdout)
     settings_obj = CertificateSettings.load()
     if not settings_obj.signatory_name:
         settings_obj.signatory_name = "Drs. H. Contoh Penanda Tangan, M.Si. (demo)"
         settings_obj.signatory_nip = "196801011990031001"
-        settings_obj.save()
+    if settings_obj.logo_id is None:
+        settings_obj.logo = _demo_emblem()
+    if not settings_obj.address:
+        settings_obj.address = "Alamat contoh (demo): Jl. Contoh No. 1, Banjarbaru · Telepon (0511) 000000"
+    settings_obj.save()
     completed = Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).exclude(certificates__isnull=False).order_by("pk")
     first = [*completed.filter(employee__email=f"asn@{DEMO_DOMAIN}"), *completed[:IMMEDIATE]]
     for enrollment in first:  # issuing is idempotent, so a repeat is harmless

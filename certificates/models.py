@@ -6,15 +6,100 @@ its SHA-256. Nothing recomputes either afterwards: a transfer, a name fix or a n
 changes only certificates issued later.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from core.models import validate_plain_text
+
 DEFAULT_NUMBER_PATTERN = "{seq:05d}/SERT-INT/{year}"
+
+
+class SigningStatusPanel(HelpPanel):
+    """Says at the top of the certificate settings whether new certificates will be signed."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            from django.template.loader import render_to_string
+
+            from .signing import signer_status
+
+            self.content = render_to_string("certificates/admin/signing_banner.html", {"status": signer_status()})
+
+DEFAULT_PREDICATES = "90: Sangat Memuaskan\n80: Memuaskan\n70: Cukup Memuaskan\n0: Kurang Memuaskan"
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+
+
+def predicate_thresholds_parse(text: str) -> list[tuple[Decimal, str]]:
+    """ "90: Sangat Memuaskan" per line -> [(90, "Sangat Memuaskan"), ...], strictly descending.
+    Raises ValidationError naming the first bad line."""
+    levels: list[tuple[Decimal, str]] = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        minimum, sep, label = line.partition(":")
+        label = " ".join(label.split())
+        try:
+            value = Decimal(minimum.strip().replace(",", "."))
+        except InvalidOperation:
+            value = None
+        if not sep or value is None or not label or not (0 <= value <= 100) or len(label) > 40:
+            raise ValidationError(
+                _("Baris %(line)d tidak sah: tulis nilai minimum 0–100, titik dua, lalu predikat, misalnya \"90: Sangat Memuaskan\".")
+                % {"line": number}
+            )
+        if levels and value >= levels[-1][0]:
+            raise ValidationError(
+                _("Baris %(line)d: nilai minimum harus lebih kecil dari baris sebelumnya (urut dari yang tertinggi).")
+                % {"line": number}
+            )
+        levels.append((value, label))
+    return levels
+
+
+def predicate_for(score, levels: list[tuple[Decimal, str]]) -> str:
+    if score is None:
+        return ""
+    for minimum, label in levels:
+        if Decimal(score) >= minimum:
+            return label
+    return ""
+
+
+def _image_problem(image) -> str:
+    """Why a Wagtail image cannot go on a certificate, or "" when it can."""
+    if image is None:
+        return ""
+    try:
+        size = image.file.size
+    except (OSError, ValueError):
+        return _("Berkas gambar tidak ditemukan; unggah ulang.")
+    if size > MAX_IMAGE_BYTES:
+        return _("Gambar terlalu besar (%(size)s MB); maksimum 2 MB.") % {"size": f"{size / 1024 / 1024:.1f}".replace(".", ",")}
+    try:
+        from PIL import Image as PILImage
+
+        with image.file.open("rb") as handle, PILImage.open(handle) as picture:
+            picture.verify()
+            if picture.format not in {"PNG", "JPEG", "GIF", "WEBP"}:
+                raise ValueError(picture.format)
+    except Exception:
+        return _("Berkas ini bukan gambar PNG, JPEG, GIF atau WebP yang dapat dibaca.")
+    finally:
+        try:
+            image.file.close()
+        except Exception:  # noqa: S110 - closing a storage file is best effort
+            pass
+    return ""
 
 
 @register_setting(icon="doc-full")
@@ -22,17 +107,38 @@ class CertificateSettings(BaseGenericSetting):
     """What the Inspektorat puts on new certificates. Issued ones keep what they had."""
 
     issuer = models.CharField(
-        _("penerbit"), max_length=200, default="Pemerintah Kota Banjarbaru · Inspektorat Daerah"
+        _("pemerintah daerah (baris pertama kop)"), max_length=200, default="Pemerintah Kota Banjarbaru",
+        validators=[validate_plain_text],
     )
-    logo = models.ForeignKey("wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    title = models.CharField(_("judul sertifikat"), max_length=120, default="SERTIFIKAT")
+    issuing_unit = models.CharField(
+        _("unit penerbit"), max_length=200, default="Inspektorat Daerah", validators=[validate_plain_text]
+    )
+    address = models.CharField(
+        _("alamat unit penerbit"), max_length=300, blank=True, validators=[validate_plain_text],
+        help_text=_("Dicetak di bawah kop, misalnya alamat kantor, telepon dan laman."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("lambang daerah"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("PNG atau JPEG, paling besar 2 MB."),
+    )
+    title = models.CharField(_("judul sertifikat"), max_length=120, default="SERTIFIKAT", validators=[validate_plain_text])
     statement = models.CharField(
-        _("kalimat pengantar"), max_length=300, default="telah menyelesaikan pelatihan integritas daring"
+        _("kalimat pengantar"), max_length=300, default="telah menyelesaikan pelatihan integritas daring",
+        validators=[validate_plain_text],
     )
-    city = models.CharField(_("kota penerbitan"), max_length=80, default="Banjarbaru")
-    signatory_name = models.CharField(_("nama penanda tangan"), max_length=200, blank=True)
+    organiser = models.CharField(
+        _("penyelenggara"), max_length=255, default="Inspektorat Daerah Kota Banjarbaru", validators=[validate_plain_text]
+    )
+    city = models.CharField(_("kota penerbitan"), max_length=80, default="Banjarbaru", validators=[validate_plain_text])
+    predicate_thresholds = models.TextField(
+        _("predikat menurut nilai"), max_length=1000, default=DEFAULT_PREDICATES, validators=[validate_plain_text],
+        help_text=_("Satu baris per predikat, dari nilai tertinggi: nilai minimum, titik dua, predikat. Misalnya \"90: Sangat Memuaskan\"."),
+    )
+    signatory_name = models.CharField(_("nama penanda tangan"), max_length=200, blank=True, validators=[validate_plain_text])
     signatory_nip = models.CharField(_("NIP penanda tangan"), max_length=18, blank=True)
-    signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=200, default="Inspektur Daerah Kota Banjarbaru")
+    signatory_title = models.CharField(
+        _("jabatan penanda tangan"), max_length=200, default="Inspektur Daerah Kota Banjarbaru", validators=[validate_plain_text]
+    )
     signature = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("gambar tanda tangan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -44,8 +150,16 @@ class CertificateSettings(BaseGenericSetting):
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("issuer"), FieldPanel("logo"), FieldPanel("city")], heading=_("Penerbit")),
-        MultiFieldPanel([FieldPanel("title"), FieldPanel("statement"), FieldPanel("number_pattern")], heading=_("Teks")),
+        SigningStatusPanel(heading=_("Tanda tangan elektronik")),
+        MultiFieldPanel(
+            [FieldPanel("issuer"), FieldPanel("issuing_unit"), FieldPanel("address"), FieldPanel("logo"), FieldPanel("city")],
+            heading=_("Penerbit (kop)"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("title"), FieldPanel("statement"), FieldPanel("organiser"), FieldPanel("number_pattern"),
+             FieldPanel("predicate_thresholds")],
+            heading=_("Teks"),
+        ),
         MultiFieldPanel(
             [FieldPanel("signatory_name"), FieldPanel("signatory_nip"), FieldPanel("signatory_title"), FieldPanel("signature")],
             heading=_("Penanda tangan"),
@@ -55,9 +169,27 @@ class CertificateSettings(BaseGenericSetting):
     class Meta:
         verbose_name = _("pengaturan sertifikat")
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
+    @property
+    def predicate_levels(self) -> list[tuple[Decimal, str]]:
+        try:
+            return predicate_thresholds_parse(self.predicate_thresholds)
+        except ValidationError:
+            return predicate_thresholds_parse(DEFAULT_PREDICATES)
 
+    def clean(self):
+        errors = {}
+        try:
+            predicate_thresholds_parse(self.predicate_thresholds)
+        except ValidationError as exc:
+            errors["predicate_thresholds"] = exc.messages
+        if self.signatory_nip and not (self.signatory_nip.isdigit() and len(self.signatory_nip) == 18):
+            errors["signatory_nip"] = [_("NIP penanda tangan harus 18 digit angka.")]
+        for name in ("logo", "signature"):
+            problem = _image_problem(getattr(self, name))
+            if problem:
+                errors[name] = [problem]
+        if errors:
+            raise ValidationError(errors)
         try:
             sample = self.number_pattern.format(seq=1, year=2026)
         except (KeyError, IndexError, ValueError):
@@ -92,18 +224,32 @@ class Certificate(models.Model):
     opd_code = models.CharField(max_length=40)
     opd_name = models.CharField(_("nama OPD"), max_length=255)
     position = models.CharField(_("jabatan"), max_length=255, blank=True)
+    pangkat_golongan = models.CharField(_("pangkat/golongan"), max_length=100, blank=True)
     course_title = models.CharField(_("judul kursus"), max_length=255)
     course_slug = models.SlugField(max_length=255, allow_unicode=True)
     jp_hours = models.PositiveSmallIntegerField(_("JP"))
     score = models.DecimalField(_("nilai"), max_digits=5, decimal_places=2, null=True, blank=True)
+    pretest_score = models.DecimalField(_("nilai pre-test"), max_digits=5, decimal_places=2, null=True, blank=True)
+    predicate = models.CharField(_("predikat"), max_length=40, blank=True)
+    started_at = models.DateTimeField(_("mulai pelatihan"), null=True, blank=True)
     completed_at = models.DateTimeField(_("tanggal selesai"))
+    organiser = models.CharField(_("penyelenggara"), max_length=255, blank=True)
+    issuer_lines = models.JSONField(
+        _("kop"), default=dict, blank=True, help_text="issuer, unit, address and city as printed at issue"
+    )
+    transcript = models.JSONField(
+        _("transkrip"), default=dict, blank=True,
+        help_text="lessons [{title, minutes}], total_minutes and predicate thresholds as printed at issue",
+    )
     signatory_name = models.CharField(max_length=200, blank=True)
     signatory_nip = models.CharField(max_length=18, blank=True)
     signatory_title = models.CharField(max_length=200, blank=True)
     issued_at = models.DateTimeField(_("diterbitkan"), default=timezone.now)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     pdf = models.FileField(upload_to="certificates/%Y/", max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text="of the stored (signed) file")
+    signed_by = models.CharField(_("ditandatangani secara elektronik oleh"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_("waktu tanda tangan elektronik"), null=True, blank=True)
     # revocation
     is_current = models.BooleanField(default=True, help_text="False once replaced by a re-issued certificate.")
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
@@ -142,6 +288,10 @@ class Certificate(models.Model):
         if self.is_expired():
             return "expired"
         return "valid"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_by)
 
     @property
     def masked_nip(self) -> str:

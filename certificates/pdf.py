@@ -10,6 +10,7 @@ HTML, a `file://` path or a remote image URL prints as text and fetches nothing.
 import base64
 import io
 import logging
+from decimal import Decimal
 from pathlib import Path
 
 import segno
@@ -33,6 +34,10 @@ def tanggal(value) -> str:
 
 def verification_url(code: str) -> str:
     return f"{settings.SITE_BASE_URL}{reverse('certificate_verify', args=[code])}"
+
+
+def verification_form_url() -> str:
+    return f"{settings.SITE_BASE_URL}{reverse('certificate_verify_form')}"
 
 
 def qr_data_uri(url: str) -> str:
@@ -81,20 +86,51 @@ def render_html_to_pdf(html: str) -> bytes:
     return output.getvalue()
 
 
-def certificate_html(*, certificate, logo_uri: str, signature_uri: str, texts: dict) -> str:
+def code_display(code: str) -> str:
+    """The verification code as printed under the QR code: groups of four, easy to type."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def angka(value) -> str:
+    """A score in Indonesian notation: 86,67; 90 stays 90."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def certificate_html(*, certificate, logo_uri: str, signature_uri: str, signed: bool) -> str:
+    """Both pages of a certificate, from its frozen facts only. `signed` prints the statement
+    that the document is electronically signed: pass it only for a file that will be."""
     from django.utils import timezone
 
+    started = timezone.localtime(certificate.started_at).date() if certificate.started_at else None
+    completed = timezone.localtime(certificate.completed_at).date()
+    period = tanggal(completed) if started is None or started >= completed else f"{tanggal(started)} s.d. {tanggal(completed)}"
+    texts = certificate.issuer_lines or {}
+    transcript = certificate.transcript or {}
+    predicates = [(angka(Decimal(minimum)), label) for minimum, label in transcript.get("predicates", [])]
     return render_to_string(
         "certificates/pdf.html",
         {
             "c": certificate,
-            "completed": tanggal(timezone.localtime(certificate.completed_at).date()),
+            "period": period,
+            "completed": tanggal(completed),
             "issued": tanggal(timezone.localtime(certificate.issued_at).date()),
             "valid_until": tanggal(certificate.valid_until) if certificate.valid_until else "",
+            "score": angka(certificate.score),
+            "pretest": angka(certificate.pretest_score),
             "qr": qr_data_uri(verification_url(certificate.code)),
             "verify_url": verification_url(certificate.code),
+            "verify_base": verification_form_url(),
+            "code": code_display(certificate.code),
             "logo": logo_uri,
             "signature": signature_uri,
             "texts": texts,
+            "lessons": transcript.get("lessons", []),
+            "total_minutes": transcript.get("total_minutes", 0),
+            "predicates": predicates,
+            "signed": signed,
+            "signature_issuer": texts.get("signature_issuer", ""),
         },
     )

@@ -45,11 +45,54 @@ def access_own_certificate(user, pk) -> Certificate:
         raise Http404 from None
 
 
+def verification_code_normalize(text: str) -> str:
+    """What someone typed or pasted into the verification form, as a code: the short code as
+    printed (any case, grouped with spaces or hyphens) or the whole verification URL."""
+    text = (text or "").strip()
+    marker = "/verifikasi/"
+    if marker in text:
+        text = text.split(marker, 1)[1]
+        for stop in "/?#":
+            text = text.split(stop, 1)[0]
+    elif "kode=" in text:
+        text = text.split("kode=", 1)[1].split("&", 1)[0]
+    from urllib.parse import unquote
+
+    text = unquote(text)
+    return "".join(text.split()).replace("-", "").lower()
+
+
 def certificate_by_code(code: str) -> Certificate:
-    code = (code or "").strip().lower()
+    code = verification_code_normalize(code)
     if not code.isalnum() or len(code) > 32:
         raise Http404
     try:
         return Certificate.objects.select_related("replaced_by").get(code=code)
     except Certificate.DoesNotExist:
         raise Http404 from None
+
+
+def certificate_signature_state(certificate: Certificate) -> dict:
+    """The stored file checked now: does it still have the recorded SHA-256, and is its
+    electronic signature valid, by whom, when. Cached per file hash and trust roots, since a
+    scanned QR code may be opened many times and validation takes a few tens of ms."""
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from .signing import pdf_signature_check
+
+    try:
+        with certificate.pdf.open("rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, ValueError, OSError):
+        return {"file": False, "hash_matches": False, "signed": False, "valid": False, "problem": ""}
+    digest = hashlib.sha256(content).hexdigest()
+    roots = ",".join(getattr(settings, "SIGNING_TRUST_ROOTS", []) or [])
+    key = "certificates:signature:" + hashlib.sha256(f"{digest}|{roots}".encode()).hexdigest()
+    state = cache.get(key)
+    if state is None:
+        state = pdf_signature_check(content)
+        cache.set(key, state, 60 * 60)
+    return {**state, "file": True, "hash_matches": digest == certificate.sha256}

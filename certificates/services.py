@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from courses.models import Enrollment, EnrollmentStatus
 
-from .models import DEFAULT_NUMBER_PATTERN, Certificate, CertificateSequence, CertificateSettings
+from .models import DEFAULT_NUMBER_PATTERN, Certificate, CertificateSequence, CertificateSettings, predicate_for
 from .pdf import certificate_html, image_data_uri, render_html_to_pdf
+from .signing import SigningError, SigningUnavailable, sign_pdf
+
+SIGNATURE_FIELD = "TandaTanganSertifikat"
 
 
 class CertificateRefused(Exception):
@@ -60,6 +63,41 @@ def _final_score(enrollment):
     )
 
 
+def _pretest_score(enrollment):
+    """The score of the first submitted pre-test: what the learner knew before the course."""
+    from quizzes.models import Attempt, QuizKind
+
+    first = (
+        Attempt.objects.filter(
+            employee_id=enrollment.employee_id, quiz__course_id=enrollment.course_id, quiz__kind=QuizKind.PRETEST,
+            score__isnull=False,
+        )
+        .order_by("finished_at", "pk")
+        .values_list("score", flat=True)
+        .first()
+    )
+    return first
+
+
+def _lessons(course) -> list[dict]:
+    from courses.models import LessonPage
+
+    rows = LessonPage.objects.child_of(course).live().order_by("path").values_list("title", "estimated_minutes")
+    return [{"title": title, "minutes": minutes or 0} for title, minutes in rows]
+
+
+def _signatory(settings_obj) -> tuple[str, str]:
+    """The signatory's name and NIP. The demo's fictional signatory (marked "(demo)") is printed
+    only while the site runs the demo; elsewhere the block keeps the title and leaves the
+    name blank rather than put a fictional person on an official document."""
+    from core.models import ProgramSettings
+
+    name, nip = settings_obj.signatory_name, settings_obj.signatory_nip
+    if "(demo)" in name.lower() and not ProgramSettings.load().demo_site:
+        return "", ""
+    return name, nip
+
+
 def _valid_until(course, completed_at):
     months = course.certificate_validity_months
     if not months:
@@ -96,30 +134,100 @@ def certificate_issue(*, enrollment: Enrollment, full_name: str | None = None, a
 
 
 def _build(enrollment, *, full_name=None) -> Certificate:
+    """Number, freeze, render, sign and store one certificate. Raises SigningError (the key is
+    configured but unusable) or CertificateRenderError before anything is stored: the caller's
+    transaction rolls back, the number is not used, and the task tries again later."""
     settings_obj = CertificateSettings.load()
     employee, course = enrollment.employee, enrollment.course
     opd = enrollment.completed_opd or employee.opd
     now = timezone.now()
     year = timezone.localtime(now).year
+    levels = settings_obj.predicate_levels
+    score = _final_score(enrollment)
+    lessons = _lessons(course)
+    signatory = _signatory(settings_obj)
     sequence, number = _take_number(year, settings_obj.number_pattern)
     certificate = Certificate(
         enrollment=enrollment, employee=employee, course=course, number=number, year=year, sequence=sequence,
         code=verification_code(), full_name=full_name or employee.full_name, nip=employee.nip or "",
         opd=opd, opd_code=opd.code, opd_name=opd.name, position=employee.position,
-        course_title=course.title, course_slug=course.slug, jp_hours=course.jp_hours, score=_final_score(enrollment),
-        completed_at=enrollment.completed_at, signatory_name=settings_obj.signatory_name,
-        signatory_nip=settings_obj.signatory_nip, signatory_title=settings_obj.signatory_title, issued_at=now,
+        pangkat_golongan=employee.pangkat_golongan,
+        course_title=course.title, course_slug=course.slug, jp_hours=course.jp_hours, score=score,
+        pretest_score=_pretest_score(enrollment), predicate=predicate_for(score, levels),
+        started_at=enrollment.started_at or enrollment.enrolled_at,
+        completed_at=enrollment.completed_at, organiser=settings_obj.organiser,
+        issuer_lines={
+            "government": settings_obj.issuer, "unit": settings_obj.issuing_unit, "address": settings_obj.address,
+            "city": settings_obj.city, "title": settings_obj.title, "statement": settings_obj.statement,
+        },
+        transcript={
+            "lessons": lessons, "total_minutes": sum(row["minutes"] for row in lessons),
+            "predicates": [[str(minimum), label] for minimum, label in levels],
+        },
+        signatory_name=signatory[0], signatory_nip=signatory[1], signatory_title=settings_obj.signatory_title, issued_at=now,
         valid_until=_valid_until(course, enrollment.completed_at),
     )
-    texts = {"issuer": settings_obj.issuer, "title": settings_obj.title, "statement": settings_obj.statement, "city": settings_obj.city}
-    html = certificate_html(
-        certificate=certificate, logo_uri=image_data_uri(settings_obj.logo), signature_uri=image_data_uri(settings_obj.signature), texts=texts
-    )
-    content = render_html_to_pdf(html)
+    logo, signature = image_data_uri(settings_obj.logo), image_data_uri(settings_obj.signature)
+    content = _render_signed(certificate, logo=logo, signature=signature)
     certificate.sha256 = hashlib.sha256(content).hexdigest()
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(content), save=False)
     certificate.save()
     return certificate
+
+
+def _render_signed(certificate: Certificate, *, logo: str, signature: str) -> bytes:
+    """The certificate's PDF, signed when a key is configured. The statement that the document
+    is electronically signed is printed only on a file that is then signed; a configured but
+    unusable key raises SigningError rather than giving an unsigned file that claims otherwise."""
+    from .signing import signer_status
+
+    status = signer_status()
+    if status.configured and not status.ok:
+        raise SigningError(status.problem)
+    will_sign = status.configured
+    if will_sign:
+        certificate.signed_by = status.subject
+        certificate.issuer_lines["signature_issuer"] = status.issuer
+    html = certificate_html(certificate=certificate, logo_uri=logo, signature_uri=signature, signed=will_sign)
+    content = render_html_to_pdf(html)
+    if not will_sign:
+        return content
+    try:
+        signed = sign_pdf(
+            content, reason=_("Sertifikat %(number)s") % {"number": certificate.number}, field_name=SIGNATURE_FIELD
+        )
+    except SigningUnavailable:  # the key was removed between the two calls
+        certificate.signed_by = ""
+        return render_html_to_pdf(certificate_html(certificate=certificate, logo_uri=logo, signature_uri=signature, signed=False))
+    certificate.signed_at = timezone.now()
+    return signed
+
+
+def certificates_issue_missing(*, limit: int = 500) -> int:
+    """Issue the certificates of completed enrollments that have none: the retry of tasks that
+    failed (an unusable signing key, a render error). Stops at the first failure, which will
+    be the same for the rest. Returns how many were issued."""
+    import logging
+
+    # Leave the last few minutes to the tasks themselves.
+    settled = timezone.now() - datetime.timedelta(minutes=5)
+    pending = (
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED, completed_at__lte=settled)
+        .exclude(certificates__is_current=True)
+        .order_by("completed_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    issued = 0
+    for enrollment_id in list(pending):
+        try:
+            certificate_issue(enrollment=Enrollment(pk=enrollment_id))
+        except CertificateRefused:
+            continue
+        except Exception:
+            logging.getLogger(__name__).warning("Certificate issue retry stopped", exc_info=True)
+            break
+        issued += 1
+    return issued
 
 
 def _notify(certificate: Certificate) -> None:

@@ -13,7 +13,13 @@ from courses.models import Enrollment, EnrollmentStatus
 from organizations.selectors import employee_for_user
 
 from .models import Certificate
-from .selectors import access_own_certificate, certificate_by_code, certificates_of
+from .selectors import (
+    access_own_certificate,
+    certificate_by_code,
+    certificate_signature_state,
+    certificates_of,
+    verification_code_normalize,
+)
 
 NOINDEX = "noindex, nofollow, noarchive"
 
@@ -72,13 +78,14 @@ def _rate_limited(request) -> bool:
 
 @require_safe
 def verify_form(request):
-    code = request.GET.get("kode", "").strip().lower().replace(" ", "").replace("-", "")
+    raw = request.GET.get("kode", "")
+    code = verification_code_normalize(raw)
     error = ""
     if code:
         if code.isalnum() and len(code) <= 32:
             return redirect("certificate_verify", code=code)
         error = _("Kode verifikasi hanya berisi huruf dan angka, seperti yang tercetak di bawah kode QR.")
-    response = TemplateResponse(request, "certificates/verify_form.html", {"error": error, "code": code})
+    response = TemplateResponse(request, "certificates/verify_form.html", {"error": error, "code": raw.strip()})
     response["X-Robots-Tag"] = NOINDEX
     return response
 
@@ -92,7 +99,9 @@ def verify(request, code: str):
     except Http404:
         response = TemplateResponse(request, "certificates/verify_unknown.html", {"code": code}, status=404)
     else:
-        response = TemplateResponse(request, "certificates/verify.html", {"c": certificate})
+        response = TemplateResponse(
+            request, "certificates/verify.html", {"c": certificate, "signature": certificate_signature_state(certificate)}
+        )
     response["X-Robots-Tag"] = NOINDEX
     return response
 

@@ -143,7 +143,7 @@ class EmployeeViewSet(ModelViewSet):
     menu_label = gettext_lazy("Pegawai")
     menu_order = 200
     add_to_admin_menu = True
-    form_fields = ["nip", "full_name", "email", "opd", "position", "employment_type", "active"]
+    form_fields = ["nip", "full_name", "email", "opd", "position", "pangkat_golongan", "employment_type", "active"]
     list_display = [
         "full_name",
         Column("nip", label=gettext_lazy("NIP")),
@@ -152,7 +152,7 @@ class EmployeeViewSet(ModelViewSet):
         Column("employment_type", label=gettext_lazy("Jenis")),
         BooleanColumn("active", label=gettext_lazy("Aktif")),
     ]
-    list_export = ["nip", "full_name", "email", "opd.code", "opd.name", "position", "employment_type", "active"]
+    list_export = ["nip", "full_name", "email", "opd.code", "opd.name", "position", "pangkat_golongan", "employment_type", "active"]
     export_headings = {
         "nip": "nip",
         "full_name": "nama",
@@ -160,6 +160,7 @@ class EmployeeViewSet(ModelViewSet):
         "opd.code": "opd_kode",
         "opd.name": gettext_lazy("nama_opd"),
         "position": "jabatan",
+        "pangkat_golongan": "pangkat_golongan",
         "employment_type": "jenis_pegawai",
         "active": gettext_lazy("aktif"),
     }
@@ -275,7 +276,8 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Berkas data pegawai (CSV atau XLSX)"),
         help_text=gettext_lazy(
-            "Kolom: nip, nama, email, opd_kode, jabatan, jenis_pegawai (PNS, PPPK, NON_ASN). "
+            "Kolom: nip, nama, email, opd_kode, jabatan, jenis_pegawai (PNS, PPPK, NON_ASN); "
+            "opsional: pangkat_golongan, kepala_opd. "
             "CSV dari Excel (UTF-8, pemisah koma atau titik koma) atau XLSX."
         ),
     )

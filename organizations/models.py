@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import validate_plain_text
+
 from .nip import normalize_nip, validate_nip
 
 
@@ -92,6 +94,10 @@ class Employee(models.Model):
         Opd, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="employees"
     )
     position = models.CharField(_("jabatan"), max_length=255, blank=True)
+    pangkat_golongan = models.CharField(
+        _("pangkat/golongan"), max_length=100, blank=True, validators=[validate_plain_text],
+        help_text=_("Misalnya: Penata Muda Tingkat I, III/b. Dicetak pada sertifikat bila diisi."),
+    )
     employment_type = models.CharField(
         _("jenis pegawai"), max_length=10, choices=EmploymentType.choices
     )

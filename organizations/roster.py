@@ -8,7 +8,9 @@ preview that has no errors.
 Accepted: CSV as Excel writes it (UTF-8 with or without BOM, or Windows-1252; `,` or `;`;
 CRLF) and XLSX. Columns, in any order: nip, nama, email, opd_kode, jabatan, jenis_pegawai,
 and optionally kepala_opd: "ya" makes the row's employee the head of their OPD, "tidak"
-removes them as head, blank leaves the OPD's head as it is.
+removes them as head, blank leaves the OPD's head as it is; and optionally pangkat_golongan
+(e.g. "Penata Muda Tingkat I, III/b"): when the column is there its value is taken (blank
+clears it); a file without the column leaves everyone's pangkat/golongan as it is.
 """
 
 from dataclasses import dataclass, field
@@ -24,8 +26,8 @@ from core.tables import TableFileError, TableSpec, table_read
 from .models import Employee, EmploymentType, Opd
 from .nip import normalize_nip, parse_nip
 
-COLUMNS = ["nip", "nama", "email", "opd_kode", "jabatan", "jenis_pegawai", "kepala_opd"]
-OPTIONAL_COLUMNS = frozenset({"kepala_opd"})
+COLUMNS = ["nip", "nama", "email", "opd_kode", "jabatan", "jenis_pegawai", "kepala_opd", "pangkat_golongan"]
+OPTIONAL_COLUMNS = frozenset({"kepala_opd", "pangkat_golongan"})
 _HEAD_VALUES = {"ya": True, "y": True, "1": True, "x": True, "kepala": True, "tidak": False, "t": False, "0": False, "bukan": False}
 
 STATUS_NEW = "new"
@@ -39,6 +41,7 @@ FIELD_LABELS = {
     "email": "email",
     "opd_id": "opd_kode",
     "position": "jabatan",
+    "pangkat_golongan": "pangkat_golongan",
     "employment_type": "jenis_pegawai",
     "active": "aktif",
 }
@@ -69,6 +72,7 @@ class RosterRow:
     employee_id: int | None = None
     opd_id: int | None = None
     is_head: bool | None = None  # None: the file says nothing about it
+    pangkat_golongan: str | None = None  # None: the file has no pangkat_golongan column
 
     @property
     def key(self) -> str:
@@ -180,6 +184,13 @@ def _clean_row(line: int, record: dict[str, str], opds_by_code: dict[str, Opd]) 
     if len(row.position) > 255:
         row.errors.append(_("Jabatan terlalu panjang (lebih dari 255 karakter)."))
 
+    if "pangkat_golongan" in record:
+        row.pangkat_golongan = " ".join(record["pangkat_golongan"].split())
+        if len(row.pangkat_golongan) > 100:
+            row.errors.append(_("Pangkat/golongan terlalu panjang (lebih dari 100 karakter)."))
+        elif "<" in row.pangkat_golongan or ">" in row.pangkat_golongan:
+            row.errors.append(_("Pangkat/golongan tidak boleh memuat tanda < atau >."))
+
     raw_head = record.get("kepala_opd", "").strip().lower()
     if raw_head:
         if raw_head in _HEAD_VALUES:
@@ -278,6 +289,8 @@ def roster_preview(*, filename: str, content: bytes, deactivate_missing: bool = 
             "employment_type": row.employment_type,
             "active": True,
         }
+        if row.pangkat_golongan is not None:
+            new_values["pangkat_golongan"] = row.pangkat_golongan
         for field_name, new in new_values.items():
             old = getattr(existing, field_name)
             if (old.lower() if field_name == "email" else old) != new:

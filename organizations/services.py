@@ -146,6 +146,7 @@ def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, 
                 email=row.email,
                 opd_id=row.opd_id,
                 position=row.position,
+                pangkat_golongan=row.pangkat_golongan or "",
                 employment_type=row.employment_type,
                 active=True,
             )
@@ -164,12 +165,14 @@ def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, 
             employee.email = row.email
             employee.opd_id = row.opd_id
             employee.position = row.position
+            if row.pangkat_golongan is not None:
+                employee.pangkat_golongan = row.pangkat_golongan
             employee.employment_type = row.employment_type
             employee.active = True
             employee.updated_at = now
         Employee.objects.bulk_update(
             employees.values(),
-            ["full_name", "email", "opd", "position", "employment_type", "active", "updated_at"],
+            ["full_name", "email", "opd", "position", "pangkat_golongan", "employment_type", "active", "updated_at"],
             batch_size=1000,
         )
         _sync_user_active(employee_ids=reactivated, active=True)

@@ -273,13 +273,19 @@ def test_auditor_revokes_in_the_admin_and_observer_cannot(client, auditor, obser
     assert certificate.is_revoked and certificate.revocation_reason == "Data tidak sah"
 
 
-def test_long_names_still_fit_one_page(learner, make_course, complete):
+def test_long_names_still_fit_the_certificate_page_and_the_transkrip_follows(learner, make_course, complete):
     from pypdf import PdfReader
 
     employee = learner.employee
     employee.full_name = "Prof. Dr. Ir. Hj. Raden Ayu Siti Nurhaliza Kartika Dewi Anggraeni Puspitasari, S.H., M.H., M.Si."
     employee.position = "Kepala Subbagian Perencanaan, Evaluasi, Pelaporan dan Keuangan"
+    employee.pangkat_golongan = "Pembina Utama Muda, IV/c"
     employee.save()
+    CertificateSettings.objects.update_or_create(pk=CertificateSettings.load().pk, defaults={"signatory_name": "Dr. Penanda Tangan"})
     course = make_course(lessons=1, title="Whistleblowing, Perlindungan Pelapor, dan Laporan Harta Kekayaan Penyelenggara Negara")
     certificate = Certificate.objects.get(enrollment=complete(employee, course))
-    assert len(PdfReader(io.BytesIO(certificate.pdf.read())).pages) == 1
+    pages = PdfReader(io.BytesIO(certificate.pdf.read())).pages
+    assert len(pages) == 2
+    first, second = (" ".join(page.extract_text().split()) for page in pages)
+    assert "Dr. Penanda Tangan" in first and "Halaman 1 dari 2" in first and "TRANSKRIP" not in first
+    assert "TRANSKRIP PELATIHAN" in second and "Halaman 2 dari 2" in second

@@ -77,6 +77,14 @@ REMINDER_INTERVAL_DAYS = env_int("INTEGRITAS_REMINDER_INTERVAL_DAYS", 7)
 DIGEST_INTERVAL_DAYS = env_int("INTEGRITAS_DIGEST_INTERVAL_DAYS", 7)
 # `run_schedule` queues the day's reminders from this hour (WITA) on.
 REMINDER_HOUR = env_int("INTEGRITAS_REMINDER_HOUR", 8)
+# Electronic signature (PAdES) of issued documents: the signing official's key and chain as
+# PKCS#12, its passphrase, and the roots a signature is checked against (comma separated).
+# Without a key, certificates are issued unsigned and the admin says so.
+SIGNING_PKCS12 = env_str("INTEGRITAS_SIGNING_PKCS12", "")
+SIGNING_PASSPHRASE = env_str("INTEGRITAS_SIGNING_PASSPHRASE", "")
+SIGNING_TRUST_ROOTS = env_list("INTEGRITAS_SIGNING_TRUST_ROOTS", [])
+SIGNING_LOCATION = env_str("INTEGRITAS_SIGNING_LOCATION", "Banjarbaru")
+SIGNING_REFUSE_DEMO = False  # production.py turns this on
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
