@@ -62,6 +62,7 @@ class EvidencePack:
     certificates: int
     signed: bool = False
     revoked: int = 0
+    signing_problem: str = ""  # a key is configured but could not sign: why
 
 
 def evidence_input_problem(*, scope, as_of) -> str:
@@ -96,16 +97,17 @@ def sha256sums_line(sha: str, name: str) -> str:
     return f"{sha}  {name}\n"
 
 
-def _summary_signer():
-    """`sign_pdf` of the certificates app when a signing key is configured, else None."""
-    try:
-        from certificates import signing
-    except ImportError:
-        return None
-    available = getattr(signing, "signing_available", None)
-    if available is not None and not available():
-        return None
-    return signing.sign_pdf
+def _summary_signer() -> tuple[object | None, str]:
+    """(`sign_pdf`, "") when the certificates' signing key can sign now; (None, why not)
+    otherwise ("" when no key is configured at all)."""
+    from certificates import signing
+
+    status = signing.signer_status()
+    if not status.configured:
+        return None, ""
+    if not status.ok:
+        return None, status.problem
+    return signing.sign_pdf, ""
 
 
 def evidence_pack_build(*, out, scope, courses: list[CoursePage], as_of, acting_user=None, progress=_no_progress) -> EvidencePack:
@@ -162,23 +164,23 @@ def evidence_pack_build(*, out, scope, courses: list[CoursePage], as_of, acting_
         manifest_sha = sums["manifest.csv"]
         progress(total + 2, total + 3, "ringkasan")
         data_files = [(name, sums[name]) for name in ("manifest.csv", "rekap.xlsx", "belum-selesai.xlsx", "peserta.csv")]
-        summary, signed = _summary(
+        summary, signed, signing_problem = _summary(
             mandatory=mandatory, roster=roster, per_course=per_course, per_course_certificates=per_course_certificates, gaps=gaps,
             mandatory_titles=mandatory_titles, revoked=revoked, scope_label=_scope_label(mandatory, courses), as_of=as_of,
             generated=generated, files=data_files, manifest_sha=manifest_sha, certificates=total,
         )
         put(archive, "00_ringkasan.pdf", summary)
-        put(archive, "BACA-SAYA.txt", _readme(signed=signed, certificates=total, revoked=len(revoked)).encode("utf-8"))
+        put(archive, "BACA-SAYA.txt", _readme(signed=signed, certificates=total, revoked=len(revoked), problem=signing_problem).encode("utf-8"))
         sums.update(certificate_sums)
         archive.writestr("SHA256SUMS", "".join(sha256sums_line(sums[name], name) for name in sorted(sums)).encode("utf-8"))
     sha = _sha256_of(out)
     audit_record(
         instance=acting_user or scope.first(), action="integritas.evidence_pack", user=acting_user,
         data={"sha256": sha, "manifest_sha256": manifest_sha, "opds": sorted(scope.values_list("code", flat=True)),
-              "courses": [c.slug for c in courses], "as_of": as_of.isoformat(), "certificates": total, "signed": signed},
+              "courses": [c.slug for c in courses], "as_of": as_of.isoformat(), "certificates": total, "signed": signed, "signing_problem": signing_problem},
     )
     return EvidencePack(sha256=sha, manifest_sha256=manifest_sha, opds=len(mandatory.rows), employees=len(states), certificates=total,
-                        signed=signed, revoked=len(revoked))
+                        signed=signed, revoked=len(revoked), signing_problem=signing_problem)
 
 
 def _scope_label(mandatory, courses) -> str:
@@ -191,7 +193,8 @@ def _scope_label(mandatory, courses) -> str:
 
 
 def _summary(*, mandatory, roster, per_course, per_course_certificates, gaps, mandatory_titles, revoked, scope_label, as_of, generated,
-             files, manifest_sha, certificates) -> tuple[bytes, bool]:
+             files, manifest_sha, certificates) -> tuple[bytes, bool, str]:
+    from certificates import signing
     from core.models import ProgramSettings
 
     settings_obj = CertificateSettings.load()
@@ -215,7 +218,12 @@ def _summary(*, mandatory, roster, per_course, per_course_certificates, gaps, ma
         course, t = report.filters.course, report.totals
         course_rows.append(SummaryCourse(title=course.title, jp=course.jp_hours, mandatory=course.mandatory, employees=t.employees, enrolled=t.enrolled,
                                          in_progress=t.in_progress, completed=t.completed, certificates=per_course_certificates.get(course.pk, 0)))
-    signer = _summary_signer()
+    signer, problem = _summary_signer()
+    # The demo's fictional signatory (marked "(demo)") only while the site runs the demo, as on
+    # the certificates (certificates.services._signatory).
+    name, nip = settings_obj.signatory_name, settings_obj.signatory_nip
+    if "(demo)" in name.lower() and not program.demo_site:
+        name, nip = "", ""
     data = SummaryData(
         issuer=settings_obj.issuer, as_of=as_of, generated_at=generated, scope_label=scope_label, opds=opds, courses=course_rows,
         revoked=[SummaryRevoked(number=c.number, full_name=c.full_name, opd=f"{c.opd_code} · {c.opd_name}", course=c.course_title,
@@ -223,30 +231,31 @@ def _summary(*, mandatory, roster, per_course, per_course_certificates, gaps, ma
                  for c in revoked],
         basis=program.program_basis_paragraphs, files=files, manifest_sha=manifest_sha, certificates=certificates,
         certificates_revoked=len(revoked), city=settings_obj.city, signatory_title=settings_obj.signatory_title,
-        signatory_name=settings_obj.signatory_name, signatory_nip=settings_obj.signatory_nip, signed=signer is not None,
-        demo=program.demo_site,
+        signatory_name=name, signatory_nip=nip, signed=signer is not None,
     )
     pdf = summary_pdf(data)
     if signer is None:
-        return pdf, False
+        return pdf, False, problem
     try:
-        return signer(pdf, reason="Ringkasan paket bukti pelatihan integritas ASN"), True
-    except Exception:
-        # The key went missing or expired between the check and now: hand over an honest
-        # unsigned summary (without the signed statement) rather than no pack at all.
-        logger.exception("evidence summary could not be signed")
+        return signer(pdf, reason="Ringkasan paket bukti pelatihan integritas ASN"), True, ""
+    except (signing.SigningUnavailable, signing.SigningError) as exc:
+        # The key went missing or became unusable between the check and now: hand over an
+        # honest unsigned summary (without the signed statement) and say why.
+        logger.warning("evidence summary could not be signed: %s", exc)
         data.signed = False
-        return summary_pdf(data), False
+        return summary_pdf(data), False, getattr(exc, "message", str(exc))
 
 
-def _readme(*, signed: bool, certificates: int, revoked: int) -> str:
+def _readme(*, signed: bool, certificates: int, revoked: int, problem: str = "") -> str:
     signature = (
         "00_ringkasan.pdf dan sertifikat ditandatangani secara elektronik. Buka di pembaca PDF (misalnya Adobe Acrobat Reader)\n"
         "   dan lihat panel tanda tangan: tanda tangan sah bila berkas tidak berubah sejak ditandatangani; percayai sertifikat\n"
         "   penanda tangan dari otoritas sertifikasinya (BSrE untuk instansi pemerintah)."
         if signed else
-        "00_ringkasan.pdf dalam paket ini TIDAK ditandatangani secara elektronik: kunci penandatanganan belum dipasang di\n"
-        "   server Integritas. Keasliannya diperiksa dengan SHA256SUMS dan SHA-256 paket yang tercatat di Integritas."
+        "00_ringkasan.pdf dalam paket ini TIDAK ditandatangani secara elektronik: "
+        + (f"kunci penandatanganan tidak dapat dipakai ({problem}).\n" if problem else "kunci penandatanganan belum dipasang di\n   server Integritas.\n")
+        + "   Keasliannya diperiksa dengan SHA256SUMS dan SHA-256 paket yang tercatat di Integritas. Sertifikat yang diterbitkan\n"
+        "   dengan kunci penandatanganan tetap bertanda tangan; periksa masing-masing di pembaca PDF."
     )
     return (
         "PAKET BUKTI PELATIHAN INTEGRITAS ASN\r\n"
@@ -369,7 +378,7 @@ def evidence_pack_run(pack_id: int) -> str:
     EvidencePack.objects.filter(pk=pack.pk).update(
         status=EvidencePackStatus.DONE, file=pack.file.name, size=pack.file.size, sha256=result.sha256, manifest_sha256=result.manifest_sha256,
         summary={"opds": result.opds, "employees": result.employees, "certificates": result.certificates, "revoked": result.revoked,
-                 "signed": result.signed},
+                 "signed": result.signed, "signing_problem": result.signing_problem},
         finished_at=now, expires_at=now + timedelta(hours=settings.EVIDENCE_PACK_TTL_HOURS), stage="",
     )
     return result.sha256

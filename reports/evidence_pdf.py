@@ -127,7 +127,6 @@ class SummaryData:
     signatory_name: str
     signatory_nip: str
     signed: bool
-    demo: bool = False
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
@@ -399,8 +398,6 @@ def summary_pdf(data: SummaryData) -> bytes:
     else:
         closing.append(Spacer(0, 16 * mm))
     name = data.signatory_name or "(nama penanda tangan belum diisi)"
-    if data.demo:
-        name += " (demo)"
     closing.append(Paragraph(f"<b>{escape(name)}</b>", right))
     if data.signatory_nip:
         closing.append(_p(f"NIP {data.signatory_nip}", right))

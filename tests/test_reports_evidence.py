@@ -330,3 +330,71 @@ def test_the_layout_check_catches_overlapping_words_and_missing_page_numbers():
     page.save()
     with pytest.raises(AssertionError):
         assert_readable_layout(buffer.getvalue())
+
+
+# --- the summary signed like the certificates ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_keys(tmp_path_factory):
+    from certificates.signing_demo import demo_signing_create
+
+    return demo_signing_create(tmp_path_factory.mktemp("demo-signing-pack"))
+
+
+@pytest.fixture
+def signing_settings(settings, demo_keys):
+    settings.SIGNING_PKCS12 = str(demo_keys.pkcs12)
+    settings.SIGNING_PASSPHRASE = demo_keys.passphrase
+    settings.SIGNING_TRUST_ROOTS = [str(demo_keys.ca)]
+    settings.SIGNING_REFUSE_DEMO = False
+    return settings
+
+
+def _summary_text(pdf_bytes: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages).split())
+
+
+def test_summary_is_signed_when_a_key_is_configured_and_one_byte_breaks_it(tmp_path, make_course, django_capture_on_commit_callbacks, signing_settings):
+    from certificates.signing import pdf_signature_check
+
+    _city(make_course, django_capture_on_commit_callbacks, opds=3)
+    out, pack = _build(tmp_path)
+    assert pack.signed and pack.signing_problem == ""
+    archive = zipfile.ZipFile(out)
+    summary = archive.read("00_ringkasan.pdf")
+    check = pdf_signature_check(summary)
+    assert check["valid"] and check["intact"] and check["trusted"], check
+    assert "DEMO" in check["signer"]
+    assert_readable_layout(summary)
+    assert "telah ditandatangani secara elektronik" in _summary_text(summary)
+    assert "ditandatangani secara elektronik. Buka di pembaca PDF" in archive.read("BACA-SAYA.txt").decode()
+    folder = tmp_path / "paket"
+    archive.extractall(folder)
+    assert subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=folder, capture_output=True).returncode == 0
+    tampered = bytearray(summary)
+    tampered[len(summary) // 3] ^= 0x01
+    assert pdf_signature_check(bytes(tampered))["valid"] is False
+
+
+def test_summary_without_a_key_is_unsigned_and_says_nothing_of_a_signature(tmp_path, make_course, django_capture_on_commit_callbacks, settings):
+    settings.SIGNING_PKCS12 = ""
+    _city(make_course, django_capture_on_commit_callbacks, opds=3)
+    out, pack = _build(tmp_path)
+    archive = zipfile.ZipFile(out)
+    summary = archive.read("00_ringkasan.pdf")
+    assert not pack.signed and b"/ByteRange" not in summary
+    assert "ditandatangani secara elektronik" not in _summary_text(summary)
+    assert "TIDAK ditandatangani secara elektronik: kunci penandatanganan belum dipasang" in archive.read("BACA-SAYA.txt").decode()
+
+
+def test_summary_with_an_unusable_key_is_unsigned_and_the_pack_says_why(tmp_path, make_course, django_capture_on_commit_callbacks, signing_settings):
+    _city(make_course, django_capture_on_commit_callbacks, opds=3)  # certificates signed with the good key
+    signing_settings.SIGNING_PASSPHRASE = "kata-sandi-salah"
+    out, pack = _build(tmp_path)
+    assert not pack.signed and pack.signing_problem
+    archive = zipfile.ZipFile(out)
+    assert "ditandatangani secara elektronik" not in _summary_text(archive.read("00_ringkasan.pdf"))
+    assert pack.signing_problem in archive.read("BACA-SAYA.txt").decode()

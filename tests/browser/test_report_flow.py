@@ -68,7 +68,19 @@ def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course,
     expect(page.locator("#peserta tbody tr")).to_have_count(2)
 
 
-def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tmp_path):
+@pytest.fixture
+def signing_settings(settings, tmp_path_factory):
+    from certificates.signing_demo import demo_signing_create
+
+    keys = demo_signing_create(tmp_path_factory.mktemp("demo-signing-browser"))
+    settings.SIGNING_PKCS12 = str(keys.pkcs12)
+    settings.SIGNING_PASSPHRASE = keys.passphrase
+    settings.SIGNING_TRUST_ROOTS = [str(keys.ca)]
+    settings.SIGNING_REFUSE_DEMO = False
+    return settings
+
+
+def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tmp_path, signing_settings):
     import csv
     import hashlib
     import io
@@ -99,6 +111,7 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
     page.get_by_label("Mengenal dan Menolak Gratifikasi").check()
     page.get_by_role("button", name="Buat paket bukti").click()
     expect(page.locator("#status-paket")).to_have_text("Siap diunduh", timeout=30_000)
+    expect(page.locator("#tanda-tangan-paket")).to_have_text("Ringkasan ditandatangani secara elektronik.")
     page.screenshot(path=str(tmp_path / "paket-bukti.png"), full_page=True)
     shown = page.locator("dd code").first.inner_text().strip()
 
@@ -130,5 +143,13 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
 
     summary = " ".join(" ".join(p.extract_text() for p in PdfReader(folder / "00_ringkasan.pdf").pages).split())
     assert "Diterbitkan untuk pegawai yang salah" in summary and "Halaman 1 dari" in summary
+
+    # the signatures, checked with pyHanko against the demo CA: the summary and a certificate
+    from certificates.signing import pdf_signature_check
+
+    for signed in [folder / "00_ringkasan.pdf", next((folder / "sertifikat" / "DINKES").glob("*.pdf"))]:
+        check = pdf_signature_check(signed.read_bytes())
+        assert check["valid"] and "DEMO" in check["signer"], (signed, check)
+    assert "telah ditandatangani secara elektronik" in summary
     page.get_by_role("link", name="Kembali ke daftar paket").click()
     expect(page.locator("#daftar-paket tbody tr")).to_have_count(1)
