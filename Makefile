@@ -7,6 +7,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (QR codes, emails, the evidence manifest, admin links) follow the server
+# `make run` starts, unless INTEGRITAS_BASE_URL is given.
+BASE_URL := $(or $(INTEGRITAS_BASE_URL),http://$(HOST):$(PORT))
+# The demo signs with the DEMO keys seed_demo writes here, unless INTEGRITAS_SIGNING_PKCS12 is given.
+DEMO_SIGNING := $(CURDIR)/var/demo-signing
 # The local demo skips the staff TOTP requirement unless you set it to 1 (production refuses 0).
 DEMO_MFA ?= $(or $(INTEGRITAS_STAFF_MFA_REQUIRED),0)
 
@@ -27,10 +32,15 @@ migrate: install
 	$(PY) manage.py createcachetable
 
 run: migrate
-	$(PY) manage.py seed_demo
-	@echo "Integritas: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	INTEGRITAS_BASE_URL=$(BASE_URL) $(PY) manage.py seed_demo
+	@echo "Integritas: $(BASE_URL)/  (admin: $(BASE_URL)/admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  export INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA); \
+	  export INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA) INTEGRITAS_BASE_URL=$(BASE_URL); \
+	  if [ -z "$$INTEGRITAS_SIGNING_PKCS12" ] && [ -f $(DEMO_SIGNING)/passphrase.txt ]; then \
+	    export INTEGRITAS_SIGNING_PKCS12=$(DEMO_SIGNING)/penanda-tangan-DEMO.p12 \
+	      INTEGRITAS_SIGNING_PASSPHRASE="$$(cat $(DEMO_SIGNING)/passphrase.txt)" \
+	      INTEGRITAS_SIGNING_TRUST_ROOTS=$(DEMO_SIGNING)/ca-DEMO.pem; \
+	  fi; \
 	  $(PY) manage.py db_worker --queue-name '*' & \
 	  $(PY) manage.py run_schedule & \
 	  INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA) $(PY) manage.py runserver $(HOST):$(PORT)

@@ -76,7 +76,7 @@ def _demo_signing(stdout) -> None:
 
     if settings.SIGNING_PKCS12:
         return
-    directory = settings.BASE_DIR / "var" / "demo-signing"
+    directory = getattr(settings, "DEMO_SIGNING_DIR", None) or settings.BASE_DIR / "var" / "demo-signing"
     keys = demo_signing_load(directory) or demo_signing_create(directory)
     settings.SIGNING_PKCS12 = os.environ["INTEGRITAS_SIGNING_PKCS12"] = str(keys.pkcs12)
     settings.SIGNING_PASSPHRASE = os.environ["INTEGRITAS_SIGNING_PASSPHRASE"] = keys.passphrase

@@ -62,11 +62,17 @@ def image_data_uri(image) -> str:
 
 
 def link_callback(uri: str, rel: str) -> str:
-    """Only the bundled fonts resolve; anything else fetches nothing."""
+    """Only the bundled fonts resolve, and the data URIs we embedded ourselves; anything else
+    fetches nothing."""
+    if uri.startswith("data:image/png;base64,"):
+        return uri
     name = uri.removeprefix("assets/")
-    candidate = (ASSETS / name).resolve()
-    if candidate.is_file() and ASSETS in candidate.parents:
-        return str(candidate)
+    try:
+        candidate = (ASSETS / name).resolve()
+        if candidate.is_file() and ASSETS in candidate.parents:
+            return str(candidate)
+    except (OSError, ValueError):
+        pass
     return ""
 
 

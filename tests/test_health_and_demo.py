@@ -88,3 +88,41 @@ def test_english_is_available_by_choice(client, db):
     response = client.get("/akun/login/")
     assert response["Content-Language"] == "en"
     assert "Password" in response.content.decode()
+
+
+def test_seed_demo_signs_with_demo_keys_and_marks_the_site_as_demo(db, settings, tmp_path):
+    from certificates.models import Certificate, CertificateSettings
+    from certificates.signing import pdf_signature_check
+    from core.models import ProgramSettings
+
+    settings.DEBUG = True
+    settings.SIGNING_PKCS12 = ""
+    settings.DEMO_SIGNING_DIR = tmp_path / "demo-signing"
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (tmp_path / "demo-signing" / "penanda-tangan-DEMO.p12").is_file()
+    assert ProgramSettings.load().demo_site is True
+    certificate_settings = CertificateSettings.load()
+    assert certificate_settings.logo is not None and "CONTOH" in certificate_settings.logo.title
+    certificate = Certificate.objects.filter(employee__email__startswith="asn@").first()
+    settings.SIGNING_TRUST_ROOTS = [str(tmp_path / "demo-signing" / "ca-DEMO.pem")]
+    check = pdf_signature_check(certificate.pdf.open("rb").read())
+    assert check["valid"] and "DEMO" in check["signer"]
+    assert certificate.signatory_name.endswith("(demo)")
+
+
+def test_make_run_sets_the_base_url_from_host_and_port_unless_given():
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k != "INTEGRITAS_BASE_URL"}
+    dry = subprocess.run(["make", "-n", "run", "HOST=127.0.0.1", "PORT=8123"], cwd=root, env=env, capture_output=True, text=True)
+    assert "INTEGRITAS_BASE_URL=http://127.0.0.1:8123 " in dry.stdout
+    env["INTEGRITAS_BASE_URL"] = "https://integritas.banjarbarukota.go.id"
+    dry = subprocess.run(["make", "-n", "run", "PORT=8123"], cwd=root, env=env, capture_output=True, text=True)
+    assert "INTEGRITAS_BASE_URL=https://integritas.banjarbarukota.go.id " in dry.stdout
+    assert "8123 " not in dry.stdout.split("runserver")[0].replace("127.0.0.1:8123", "")

@@ -297,3 +297,52 @@ def test_roster_head_column_bad_values_are_refused(db, good_rows, opd_a):
     assert not Employee.objects.exists()
     opd_a.refresh_from_db()
     assert opd_a.head is None
+
+
+# --- pangkat/golongan (optional column) ---------------------------------------------------------
+
+RANK_HEADER = [*HEADER, "pangkat_golongan"]
+
+
+def test_roster_imports_pangkat_golongan_when_the_column_is_there(db, good_rows, nips):
+    rows = [[*row, rank] for row, rank in zip(good_rows, ["Penata Muda Tingkat I, III/b", "  Pengatur,   II/c ", ""], strict=True)]
+    roster_import(filename="pegawai.csv", content=csv_bytes(rows, header=RANK_HEADER, sep=";"))
+    assert Employee.objects.get(nip=nips[0]).pangkat_golongan == "Penata Muda Tingkat I, III/b"
+    assert Employee.objects.get(nip=nips[1]).pangkat_golongan == "Pengatur, II/c"
+    assert Employee.objects.get(email="budi@example.test").pangkat_golongan == ""
+
+
+def test_roster_pangkat_golongan_change_is_previewed_and_applied(db, good_rows, nips):
+    roster_import(filename="pegawai.csv", content=csv_bytes([[*good_rows[0], "Penata Muda, III/a"]], header=RANK_HEADER, sep=";"))
+    content = csv_bytes([[*good_rows[0], "Penata Muda Tingkat I, III/b"]], header=RANK_HEADER, sep=";")
+    preview = roster_preview(filename="pegawai.csv", content=content)
+    [row] = preview.rows
+    assert row.status == "changed"
+    assert row.changes["pangkat_golongan"] == ("Penata Muda, III/a", "Penata Muda Tingkat I, III/b")
+    roster_import(filename="pegawai.csv", content=content)
+    assert Employee.objects.get(nip=nips[0]).pangkat_golongan == "Penata Muda Tingkat I, III/b"
+
+
+def test_roster_without_the_pangkat_column_keeps_what_is_known(db, good_rows, nips):
+    roster_import(filename="pegawai.csv", content=csv_bytes([[*good_rows[0], "Penata, III/c"]], header=RANK_HEADER, sep=";"))
+    preview = roster_preview(filename="pegawai.csv", content=csv_bytes([good_rows[0]]))
+    assert preview.rows[0].status == "unchanged"
+    import_csv([good_rows[0]])
+    assert Employee.objects.get(nip=nips[0]).pangkat_golongan == "Penata, III/c"
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [("x" * 101, "terlalu panjang"), ("<b>III/b</b>", "tanda < atau >")],
+)
+def test_roster_bad_pangkat_golongan_is_refused_and_nothing_written(db, good_rows, value, fragment):
+    rows = [[*good_rows[0], "III/a"], [*good_rows[1], value]]
+    with pytest.raises(RosterRejected) as error:
+        roster_import(filename="pegawai.csv", content=csv_bytes(rows, header=RANK_HEADER, sep=";"))
+    assert fragment in " ".join(" ".join(row.errors) for row in error.value.preview.error_rows)
+    assert not Employee.objects.exists()
+
+
+def test_roster_pangkat_golongan_from_xlsx(db, good_rows, nips):
+    roster_import(filename="pegawai.xlsx", content=xlsx_bytes([[*good_rows[0], "Pembina, IV/a"]], header=RANK_HEADER))
+    assert Employee.objects.get(nip=nips[0]).pangkat_golongan == "Pembina, IV/a"

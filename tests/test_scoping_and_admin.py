@@ -321,3 +321,19 @@ def test_observer_role_without_expiry_is_refused_in_the_admin(client, hr):
     response = client.post("/admin/peran-staf/new/", {"user": target.pk, "role": "observer"})
     assert response.status_code == 200 and "wajib punya tanggal berakhir" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=target).exists()
+
+
+def test_roster_preview_shows_pangkat_golongan_and_the_employee_form_edits_it(client, hr, opd_a):
+    from .factories import make_nip
+
+    client.force_login(hr)
+    header = ["nip", "nama", "email", "opd_kode", "jabatan", "jenis_pegawai", "pangkat_golongan"]
+    content = csv_bytes([[make_nip(sequence=4), "Dewi", "dewi@example.test", "OPD-A", "Analis", "PNS", "Penata, III/c"]], header=header, sep=";")
+    response = client.post(reverse("organizations_roster_upload"), {"file": SimpleUploadedFile("pegawai.csv", content)})
+    preview = client.get(response.url).content.decode()
+    assert "Pangkat/golongan" in preview and "Penata, III/c" in preview
+    client.post(reverse("organizations_roster_confirm", args=[RosterImport.objects.get().pk]))
+    employee = Employee.objects.get()
+    assert employee.pangkat_golongan == "Penata, III/c"
+    form = client.get(f"{EMPLOYEES_URL}edit/{employee.pk}/").content.decode()
+    assert 'name="pangkat_golongan"' in form and "Penata, III/c" in form
