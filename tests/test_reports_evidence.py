@@ -380,14 +380,20 @@ def test_summary_is_signed_when_a_key_is_configured_and_one_byte_breaks_it(tmp_p
 
 
 def test_summary_without_a_key_is_unsigned_and_says_nothing_of_a_signature(tmp_path, make_course, django_capture_on_commit_callbacks, settings):
+    from certificates.models import CertificateSettings
+
     settings.SIGNING_PKCS12 = ""
     _city(make_course, django_capture_on_commit_callbacks, opds=3)
+    signatory = CertificateSettings.load()
+    signatory.signatory_name, signatory.signatory_nip = "Drs. Fiktif (demo)", "196801011990031001"
+    signatory.save()  # the demo's fictional signatory, on a site that no longer runs the demo
     out, pack = _build(tmp_path)
     archive = zipfile.ZipFile(out)
     summary = archive.read("00_ringkasan.pdf")
     assert not pack.signed and b"/ByteRange" not in summary
     assert "ditandatangani secara elektronik" not in _summary_text(summary)
     assert "TIDAK ditandatangani secara elektronik: kunci penandatanganan belum dipasang" in archive.read("BACA-SAYA.txt").decode()
+    assert "Fiktif" not in _summary_text(summary) and "(nama penanda tangan belum diisi)" in _summary_text(summary)
 
 
 def test_summary_with_an_unusable_key_is_unsigned_and_the_pack_says_why(tmp_path, make_course, django_capture_on_commit_callbacks, signing_settings):
