@@ -97,17 +97,13 @@ def sha256sums_line(sha: str, name: str) -> str:
     return f"{sha}  {name}\n"
 
 
-def _summary_signer() -> tuple[object | None, str]:
-    """(`sign_pdf`, "") when the certificates' signing key can sign now; (None, why not)
-    otherwise ("" when no key is configured at all)."""
+def _summary_signer():
+    """(`sign_pdf`, status) when the certificates' signing key can sign now; (None, status)
+    otherwise (`status.problem` says why when a key is configured but unusable)."""
     from certificates import signing
 
     status = signing.signer_status()
-    if not status.configured:
-        return None, ""
-    if not status.ok:
-        return None, status.problem
-    return signing.sign_pdf, ""
+    return (signing.sign_pdf if status.configured and status.ok else None), status
 
 
 def evidence_pack_build(*, out, scope, courses: list[CoursePage], as_of, acting_user=None, progress=_no_progress) -> EvidencePack:
@@ -164,13 +160,14 @@ def evidence_pack_build(*, out, scope, courses: list[CoursePage], as_of, acting_
         manifest_sha = sums["manifest.csv"]
         progress(total + 2, total + 3, "ringkasan")
         data_files = [(name, sums[name]) for name in ("manifest.csv", "rekap.xlsx", "belum-selesai.xlsx", "peserta.csv")]
+        demo_key = _summary_signer()[1].is_demo
         summary, signed, signing_problem = _summary(
             mandatory=mandatory, roster=roster, per_course=per_course, per_course_certificates=per_course_certificates, gaps=gaps,
             mandatory_titles=mandatory_titles, revoked=revoked, scope_label=_scope_label(mandatory, courses), as_of=as_of,
             generated=generated, files=data_files, manifest_sha=manifest_sha, certificates=total,
         )
         put(archive, "00_ringkasan.pdf", summary)
-        put(archive, "BACA-SAYA.txt", _readme(signed=signed, certificates=total, revoked=len(revoked), problem=signing_problem).encode("utf-8"))
+        put(archive, "BACA-SAYA.txt", _readme(signed=signed, certificates=total, revoked=len(revoked), problem=signing_problem, demo_key=signed and demo_key).encode("utf-8"))
         sums.update(certificate_sums)
         archive.writestr("SHA256SUMS", "".join(sha256sums_line(sums[name], name) for name in sorted(sums)).encode("utf-8"))
     sha = _sha256_of(out)
@@ -218,7 +215,8 @@ def _summary(*, mandatory, roster, per_course, per_course_certificates, gaps, ma
         course, t = report.filters.course, report.totals
         course_rows.append(SummaryCourse(title=course.title, jp=course.jp_hours, mandatory=course.mandatory, employees=t.employees, enrolled=t.enrolled,
                                          in_progress=t.in_progress, completed=t.completed, certificates=per_course_certificates.get(course.pk, 0)))
-    signer, problem = _summary_signer()
+    signer, status = _summary_signer()
+    problem = status.problem if status.configured and not status.ok else ""
     # The demo's fictional signatory (marked "(demo)") only while the site runs the demo, as on
     # the certificates (certificates.services._signatory).
     name, nip = settings_obj.signatory_name, settings_obj.signatory_nip
@@ -231,7 +229,7 @@ def _summary(*, mandatory, roster, per_course, per_course_certificates, gaps, ma
                  for c in revoked],
         basis=program.program_basis_paragraphs, files=files, manifest_sha=manifest_sha, certificates=certificates,
         certificates_revoked=len(revoked), city=settings_obj.city, signatory_title=settings_obj.signatory_title,
-        signatory_name=name, signatory_nip=nip, signed=signer is not None,
+        signatory_name=name, signatory_nip=nip, signed=signer is not None, signature_issuer=status.issuer if signer else "",
     )
     pdf = summary_pdf(data)
     if signer is None:
@@ -246,9 +244,11 @@ def _summary(*, mandatory, roster, per_course, per_course_certificates, gaps, ma
         return summary_pdf(data), False, getattr(exc, "message", str(exc))
 
 
-def _readme(*, signed: bool, certificates: int, revoked: int, problem: str = "") -> str:
+def _readme(*, signed: bool, certificates: int, revoked: int, problem: str = "", demo_key: bool = False) -> str:
     signature = (
-        "00_ringkasan.pdf dan sertifikat ditandatangani secara elektronik. Buka di pembaca PDF (misalnya Adobe Acrobat Reader)\n"
+        ("PERHATIAN: penanda tangannya sertifikat DEMO, bukan sertifikat elektronik resmi; paket ini hanya contoh.\n   " if demo_key else "")
+        + "00_ringkasan.pdf ditandatangani secara elektronik, juga sertifikat yang diterbitkan dengan kunci penandatanganan.\n"
+        "   Buka di pembaca PDF (misalnya Adobe Acrobat Reader)\n"
         "   dan lihat panel tanda tangan: tanda tangan sah bila berkas tidak berubah sejak ditandatangani; percayai sertifikat\n"
         "   penanda tangan dari otoritas sertifikasinya (BSrE untuk instansi pemerintah)."
         if signed else

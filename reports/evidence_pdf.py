@@ -127,6 +127,7 @@ class SummaryData:
     signatory_name: str
     signatory_nip: str
     signed: bool
+    signature_issuer: str = ""
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):
@@ -392,8 +393,9 @@ def summary_pdf(data: SummaryData) -> bytes:
     closing += [Spacer(0, 8 * mm), _p(f"{data.city}, {tanggal(data.as_of)}", right), _p(data.signatory_title, right)]
     if data.signed:
         closing.append(Spacer(0, 2 * mm))
-        closing.append(_p("Dokumen ini telah ditandatangani secara elektronik; keabsahan tanda tangannya dapat diperiksa dengan pembaca PDF.",
-                          right_small))
+        issuer = f" yang diterbitkan oleh {data.signature_issuer}" if data.signature_issuer else ""
+        closing.append(_p(f"Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik{issuer}; "
+                          "keabsahan tanda tangannya dapat diperiksa dengan pembaca PDF.", right_small))
         closing.append(Spacer(0, 4 * mm))
     else:
         closing.append(Spacer(0, 16 * mm))
