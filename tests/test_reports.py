@@ -439,7 +439,7 @@ def test_auditor_builds_the_pack_in_the_background_and_downloads_it(client, audi
     pack = EvidencePack.objects.get()
     assert response.url == f"/admin/laporan/paket-bukti/{pack.pk}/"
     assert pack.status == EvidencePackStatus.DONE and pack.opd_ids == [opd_a.pk]
-    assert pack.summary == {"opds": 1, "employees": 1, "certificates": 1, "revoked": 0, "signed": False}
+    assert pack.summary == {"opds": 1, "employees": 1, "certificates": 1, "revoked": 0, "signed": False, "signing_problem": ""}
     assert pack.expires_at - pack.finished_at == datetime.timedelta(hours=24)
     body = client.get(response.url).content.decode()
     assert pack.sha256 in body and "Unduh paket bukti" in body and 'http-equiv="refresh"' not in body
