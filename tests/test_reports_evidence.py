@@ -45,7 +45,7 @@ def _city(make_course, django_capture_on_commit_callbacks, *, opds: int = 6, per
     first = make_course(lessons=1, title="Mengenal dan Menolak Gratifikasi: Panduan Lengkap bagi Aparatur Sipil Negara")
     second = make_course(lessons=1, title="Konflik Kepentingan")
     units = [OpdFactory(code="SETDA-BAG-KERJASAMA-AGRARIA", name=LONG_NAME)]
-    units.append(OpdFactory(code="DINAS-PEMBERDAYAAN-PEREMPUAN-PERLINDUNGAN", name="Dinas Pemberdayaan Perempuan, Perlindungan Anak, "
+    units.append(OpdFactory(code="DINAS-PEMBERDAYAAN-PEREMPUAN-PERLINDUNGA", name="Dinas Pemberdayaan Perempuan, Perlindungan Anak, "
                             "Pengendalian Penduduk dan Keluarga Berencana"))
     units += [OpdFactory(code=f"KEL-LANDASAN-ULIN-TIMUR-{i:02d}", name=f"Kelurahan Landasan Ulin Timur Wilayah Pelayanan {i}") for i in range(opds - 2)]
     empty = units[-2:]  # nobody on the roster
