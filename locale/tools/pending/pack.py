@@ -11,4 +11,6 @@ T = {
     "Pemeriksaan": "Checking",
     "Setelah diekstrak: sha256sum -c SHA256SUMS (lihat BACA-SAYA.txt di dalam paket).":
         "Once extracted: sha256sum -c SHA256SUMS (see BACA-SAYA.txt inside the pack).",
+    "Satu berkas ZIP untuk observasi KPK: ringkasan PDF (bertanda tangan elektronik bila kunci penandatanganan dipasang), rekap per OPD dan per kursus (XLSX), daftar pegawai yang belum selesai per OPD (XLSX), daftar peserta (CSV), manifest dan PDF sertifikat per OPD (yang dicabut di folder tersendiri), serta SHA256SUMS untuk memeriksa setiap berkas. Paket dibuat di latar belakang; Anda dapat meninggalkan halaman ini.":
+        "One ZIP file for the KPK observation: the summary PDF (signed electronically when a signing key is installed), recaps per OPD and per course (XLSX), the employees who have not finished, per OPD (XLSX), the participants (CSV), the certificate manifest and PDFs per OPD (revoked ones in a folder of their own), and SHA256SUMS to check every file. The pack is built in the background; you may leave this page.",
 }
