@@ -515,7 +515,7 @@ def report_include_every_opd(report: CompletionReport, scope) -> dict[int, int]:
     return {row.opd_id: roster.get(row.opd_id, 0) for row in report.rows}
 
 
-@dataclass
+@dataclass(slots=True)
 class Gap:
     """One employee and one applicable mandatory course they had not completed by the cutoff."""
 
