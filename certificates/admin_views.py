@@ -167,7 +167,10 @@ ZIP_FIELDS = [
     "pdf", "number", "code", "nip", "full_name", "opd_code", "opd_name", "course_title", "course_slug", "jp_hours",
     "issued_at", "sha256", "revoked_at", "valid_until", "employee_id",
 ]
-MANIFEST_COLUMNS = ["nomor", "kode", "nip", "nama", "opd_kode", "opd_saat_terbit", "kursus", "jp", "diterbitkan", "status", "sha256", "url_verifikasi"]
+MANIFEST_COLUMNS = [
+    "nomor", "kode", "nip", "nama", "opd_kode", "opd_saat_terbit", "kursus", "jp", "diterbitkan", "status", "sha256", "url_verifikasi", "berkas",
+]
+REVOKED_FOLDER = "sertifikat-dicabut/"
 
 
 class _Sink(io.RawIOBase):
@@ -198,25 +201,34 @@ def zip_entry_name(certificate: Certificate) -> str:
     return f"{certificate.opd_code}/{nip}_{certificate.course_slug}_{certificate.number.replace('/', '-')}.pdf"
 
 
-def write_certificates(archive: zipfile.ZipFile, certificates, *, chunk_size: int = 1024 * 1024, prefix: str = ""):
-    """Write each certificate's stored PDF into `archive` under `zip_entry_name`. Yields
-    after every block written, so a streaming caller can hand the bytes on; returns the
-    text of `manifest.csv` (formula-safe, with a BOM for spreadsheet programs)."""
+def write_certificates(archive: zipfile.ZipFile, certificates, *, chunk_size: int = 1024 * 1024, prefix: str = "", sums: dict | None = None):
+    """Write each certificate's stored PDF, byte for byte, into `archive`: a valid one under
+    `prefix` + `zip_entry_name`, a revoked one under `sertifikat-dicabut/` + `zip_entry_name`,
+    never beside the valid ones. Yields after every block written, so a streaming caller can
+    hand the bytes on; puts each entry's SHA-256 into `sums` (name -> hex) when given;
+    returns the text of `manifest.csv` (formula-safe, with a BOM for spreadsheet programs)."""
+    import hashlib
+
     verify_prefix = verification_url("CODE").removesuffix("CODE/")  # one reverse() per file, not per row
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(MANIFEST_COLUMNS)
     for certificate in certificates:
-        with certificate.pdf.open("rb") as source, archive.open(prefix + zip_entry_name(certificate), mode="w", force_zip64=True) as target:
+        name = (REVOKED_FOLDER if certificate.revoked_at else prefix) + zip_entry_name(certificate)
+        digest = hashlib.sha256()
+        with certificate.pdf.open("rb") as source, archive.open(name, mode="w", force_zip64=True) as target:
             while block := source.read(chunk_size):
                 target.write(block)
+                digest.update(block)
                 yield
+        if sums is not None:
+            sums[name] = digest.hexdigest()
         writer.writerow(
             [spreadsheet_safe(v) for v in (
                 certificate.number, certificate.code, certificate.nip, certificate.full_name, certificate.opd_code,
                 certificate.opd_name, certificate.course_title, certificate.jp_hours,
                 timezone.localtime(certificate.issued_at).strftime("%Y-%m-%d %H:%M"), certificate.status,
-                certificate.sha256, f"{verify_prefix}{certificate.code}/",
+                certificate.sha256, f"{verify_prefix}{certificate.code}/", name,
             )]
         )
     return "\ufeff" + manifest.getvalue()
@@ -232,10 +244,10 @@ def _relay(entries, sink: _Sink):
         yield sink.drain()
 
 
-def certificates_write(archive: zipfile.ZipFile, certificates, *, prefix: str = "") -> str:
+def certificates_write(archive: zipfile.ZipFile, certificates, *, prefix: str = "", sums: dict | None = None) -> str:
     """`write_certificates` for an archive written to a file: runs it through, returns the
     manifest text."""
-    entries = write_certificates(archive, certificates, prefix=prefix)
+    entries = write_certificates(archive, certificates, prefix=prefix, sums=sums)
     while True:
         try:
             next(entries)

@@ -509,3 +509,76 @@ def heads_attach(report: CompletionReport) -> CompletionReport:
             "last_review": opd.last_review,
         }
     return report
+
+
+# --- evidence pack: every OPD in scope, and who has not finished ----------------------------------
+
+
+def report_include_every_opd(report: CompletionReport, scope) -> dict[int, int]:
+    """Add an empty row to `report` for each OPD of `scope` that it left out (nobody in the
+    audience), so a document can show them instead of dropping them; keep the rows by name.
+    Returns each OPD's active roster size (0: nobody on the roster). Two queries."""
+    from organizations.models import Opd
+
+    roster = dict(
+        Employee.objects.filter(active=True, opd__in=scope.values("pk")).values("opd_id").annotate(n=Count("pk")).order_by().values_list("opd_id", "n")
+    )
+    missing = set(Opd.objects.filter(pk__in=scope.values("pk")).values_list("pk", flat=True)) - {row.opd_id for row in report.rows}
+    if missing:
+        report.opds.update(_opds_by_id(missing, report.filters.cutoff))
+        report.rows.extend(
+            OpdRow(opd_id=pk, code=report.opds[pk].code, name=report.opds[pk].name, kind=report.opds[pk].kind) for pk in missing
+        )
+        report.rows.sort(key=lambda row: (row.name, row.code))
+    return {row.opd_id: roster.get(row.opd_id, 0) for row in report.rows}
+
+
+@dataclass(slots=True)
+class Gap:
+    """One employee and one applicable mandatory course they had not completed by the cutoff."""
+
+    opd_id: int
+    employee_id: int
+    nip: str
+    full_name: str
+    position: str
+    employment_type: str
+    course_id: int
+    status: str  # not_enrolled / not_started / in_progress
+    last_activity: datetime.datetime | None
+
+
+def mandatory_gaps(*, filters: ReportFilters, scope) -> list[Gap]:
+    """Per active employee of `scope` and per mandatory course of their audience not
+    completed by the cutoff: a `Gap`, by OPD then name. Two queries whatever the number of
+    OPDs or employees (the courses come from the cached list)."""
+    cutoff = filters.cutoff
+    courses, employees = _mandatory_population(user=None, filters=filters, scope=scope)
+    if not courses:
+        return []
+    enrollments = {
+        (employee_id, course_id): (started_at, completed_at, last_activity)
+        for employee_id, course_id, started_at, completed_at, last_activity in Enrollment.objects.filter(
+            course__in=[c.pk for c in courses], employee__in=employees.values("pk"), enrolled_at__lt=cutoff
+        ).values_list("employee_id", "course_id", "started_at", "completed_at", "last_activity_at")
+    }
+    gaps = []
+    for pk, opd_id, nip, full_name, position, employment_type in employees.order_by("opd_id", "full_name", "pk").values_list(
+        "pk", "opd_id", "nip", "full_name", "position", "employment_type"
+    ):
+        for course in courses:
+            if employment_type not in course.audience_employment_types or (course.audience_opd_ids and opd_id not in course.audience_opd_ids):
+                continue
+            started_at, completed_at, last_activity = enrollments.get((pk, course.pk), (None, None, None))
+            if completed_at and completed_at < cutoff:
+                continue
+            if (pk, course.pk) not in enrollments:
+                status = STATUS_NOT_ENROLLED
+            elif started_at and started_at < cutoff:
+                status = STATUS_IN_PROGRESS
+            else:
+                status = STATUS_NOT_STARTED
+            activity = last_activity if last_activity and last_activity < cutoff else (started_at if started_at and started_at < cutoff else None)
+            gaps.append(Gap(opd_id=opd_id, employee_id=pk, nip=nip or "", full_name=full_name, position=position,
+                            employment_type=employment_type, course_id=course.pk, status=status, last_activity=activity))
+    return gaps

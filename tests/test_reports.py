@@ -439,10 +439,11 @@ def test_auditor_builds_the_pack_in_the_background_and_downloads_it(client, audi
     pack = EvidencePack.objects.get()
     assert response.url == f"/admin/laporan/paket-bukti/{pack.pk}/"
     assert pack.status == EvidencePackStatus.DONE and pack.opd_ids == [opd_a.pk]
-    assert pack.summary == {"opds": 1, "employees": 1, "certificates": 1}
+    assert pack.summary == {"opds": 1, "employees": 1, "certificates": 1, "revoked": 0, "signed": False, "signing_problem": ""}
     assert pack.expires_at - pack.finished_at == datetime.timedelta(hours=24)
     body = client.get(response.url).content.decode()
     assert pack.sha256 in body and "Unduh paket bukti" in body and 'http-equiv="refresh"' not in body
+    assert "Ringkasan tidak ditandatangani" in body and "sha256sum -c SHA256SUMS" in body
     download = client.get(f"/admin/laporan/paket-bukti/{pack.pk}/unduh/")
     content = b"".join(download.streaming_content)
     assert hashlib.sha256(content).hexdigest() == pack.sha256

@@ -68,7 +68,19 @@ def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course,
     expect(page.locator("#peserta tbody tr")).to_have_count(2)
 
 
-def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tmp_path):
+@pytest.fixture
+def signing_settings(settings, tmp_path_factory):
+    from certificates.signing_demo import demo_signing_create
+
+    keys = demo_signing_create(tmp_path_factory.mktemp("demo-signing-browser"))
+    settings.SIGNING_PKCS12 = str(keys.pkcs12)
+    settings.SIGNING_PASSPHRASE = keys.passphrase
+    settings.SIGNING_TRUST_ROOTS = [str(keys.ca)]
+    settings.SIGNING_REFUSE_DEMO = False
+    return settings
+
+
+def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tmp_path, signing_settings):
     import csv
     import hashlib
     import io
@@ -81,6 +93,11 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
     course = make_course(lessons=1, title="Mengenal dan Menolak Gratifikasi")
     for opd in (dinkes, dinkes, disdik):
         lesson_complete(employee=EmployeeFactory(opd=opd), lesson=course.test_lessons[0])
+    from certificates.models import Certificate
+    from certificates.services import certificate_revoke
+
+    revoked = certificate_revoke(certificate=Certificate.objects.filter(opd=dinkes).order_by("pk").first(),
+                                 reason="Diterbitkan untuk pegawai yang salah.", acting_user=None)
     auditor = UserFactory(email="inspektorat@example.test")
     role_assign(user=auditor, role=Role.AUDITOR, acting_user=None)
     secret = generate_totp_secret()
@@ -94,6 +111,7 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
     page.get_by_label("Mengenal dan Menolak Gratifikasi").check()
     page.get_by_role("button", name="Buat paket bukti").click()
     expect(page.locator("#status-paket")).to_have_text("Siap diunduh", timeout=30_000)
+    expect(page.locator("#tanda-tangan-paket")).to_have_text("Ringkasan ditandatangani secara elektronik.")
     page.screenshot(path=str(tmp_path / "paket-bukti.png"), full_page=True)
     shown = page.locator("dd code").first.inner_text().strip()
 
@@ -107,7 +125,31 @@ def test_auditor_builds_the_evidence_pack_and_downloads_it(page, make_course, tm
     manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
     assert len(manifest) == 2
     for row in manifest:
-        [name] = [n for n in archive.namelist() if n.startswith("sertifikat/DINKES/") and row["nomor"].replace("/", "-") in n]
+        folder = "sertifikat-dicabut/DINKES/" if row["nomor"] == revoked.number else "sertifikat/DINKES/"
+        [name] = [n for n in archive.namelist() if row["nomor"].replace("/", "-") in n]
+        assert name.startswith(folder) and row["berkas"] == name
         assert hashlib.sha256(archive.read(name)).hexdigest() == row["sha256"]
+
+    # the observer's check: the real sha256sum over the extracted pack
+    import subprocess
+
+    folder = tmp_path / "paket"
+    archive.extractall(folder)
+    checked = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "00_ringkasan.pdf: OK" in checked.stdout and "sertifikat-dicabut/DINKES/" in checked.stdout
+    assert (folder / "BACA-SAYA.txt").exists() and (folder / "belum-selesai.xlsx").exists()
+    from pypdf import PdfReader
+
+    summary = " ".join(" ".join(p.extract_text() for p in PdfReader(folder / "00_ringkasan.pdf").pages).split())
+    assert "Diterbitkan untuk pegawai yang salah" in summary and "Halaman 1 dari" in summary
+
+    # the signatures, checked with pyHanko against the demo CA: the summary and a certificate
+    from certificates.signing import pdf_signature_check
+
+    for signed in [folder / "00_ringkasan.pdf", next((folder / "sertifikat" / "DINKES").glob("*.pdf"))]:
+        check = pdf_signature_check(signed.read_bytes())
+        assert check["valid"] and "DEMO" in check["signer"], (signed, check)
+    assert "telah ditandatangani secara elektronik" in summary
     page.get_by_role("link", name="Kembali ke daftar paket").click()
     expect(page.locator("#daftar-paket tbody tr")).to_have_count(1)
