@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlparse
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core.client_ip import trusted_proxies_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -66,6 +68,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Integritas <no-reply@integri
 # Staff (HR, coordinators, auditors, editors, observers) must set up TOTP before they
 # reach the admin. Only a local demo may turn this off; production.py forbids it.
 STAFF_MFA_REQUIRED = env_bool("INTEGRITAS_STAFF_MFA_REQUIRED", True)
+
+# Reverse proxies in front of Django (README "Deployment", core/client_ip.py): how many, or
+# better their addresses/networks ("10.0.0.5,10.1.0.0/16"). Rate limits count per client IP:
+# unset behind a proxy, every user shares the proxy's bucket; set without a proxy, a client
+# could name its own IP in X-Forwarded-For.
+try:
+    TRUSTED_PROXIES = trusted_proxies_parse(os.environ.get("INTEGRITAS_TRUSTED_PROXIES", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "INTEGRITAS_TRUSTED_PROXIES must be a number or a comma list of IP addresses/networks"
+    ) from exc
 
 ROSTER_MAX_UPLOAD_BYTES = env_int("INTEGRITAS_ROSTER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env_int("INTEGRITAS_ROSTER_MAX_ROWS", 200_000)
@@ -270,6 +283,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Integritas] "
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated here so that a reader sees them
     "login": "30/m/ip",
+    # per IP, and per (account, IP): accounts.adapter puts the client IP into the key, so a
+    # guesser's failures do not lock the owner out (issue 14, finding 11)
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
