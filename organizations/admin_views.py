@@ -21,7 +21,7 @@ from core.exports import SafeSpreadsheetExportMixin
 
 from .access import require_roster_manager
 from .models import Employee, EmploymentType, Opd, OpdKind, Role, RoleAssignment
-from .roster import RosterFileError, roster_preview
+from .roster import RosterFileError
 from .selectors import employees_visible_to, opds_visible_to, roster_imports_visible_to
 from .services import (
     RosterRejected,
@@ -29,6 +29,7 @@ from .services import (
     role_assign,
     role_revoke,
     roster_import_confirm,
+    roster_staged_preview,
     roster_upload_stage,
 )
 
@@ -327,9 +328,7 @@ def roster_preview_view(request, pk):
     require_roster_manager(request)
     record = get_object_or_404(roster_imports_visible_to(request.user), pk=pk)
     try:
-        preview = roster_preview(
-            filename=record.filename, content=bytes(record.content), deactivate_missing=record.deactivate_missing
-        )
+        preview = roster_staged_preview(roster_import=record)
     except RosterFileError as exc:
         messages.error(request, exc.message)
         return redirect("organizations_roster_upload")

@@ -233,6 +233,9 @@ class RosterImport(models.Model):
         _("status"), max_length=20, choices=RosterImportStatus.choices, default=RosterImportStatus.PREVIEWED
     )
     counts = models.JSONField(_("jumlah"), default=dict, blank=True)
+    # The rows as read once at upload (roster.roster_parsed_pack); the preview and the
+    # confirm step check them against the database without parsing the file again.
+    parsed = models.JSONField(_("isi terbaca"), null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diunggah oleh"),

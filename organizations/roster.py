@@ -189,12 +189,41 @@ def _clean_row(line: int, record: dict[str, str], opds_by_code: dict[str, Opd]) 
     return row
 
 
+def roster_parsed_pack(records, notices) -> dict:
+    """What `roster_read` returned, as JSON kept with the staged upload, so that the preview
+    and the confirm step do not parse the file again (compact: one list per row)."""
+    return {
+        "columns": COLUMNS,
+        "notices": list(notices),
+        "rows": [
+            [line, record.get("__error__", ""), *(record.get(c, "") for c in COLUMNS)] for line, record in records
+        ],
+    }
+
+
+def roster_parsed_unpack(data: dict):
+    """(records, notices) back from `roster_parsed_pack`."""
+    columns = data["columns"]
+    records = []
+    for line, error, *values in data["rows"]:
+        record = dict(zip(columns, values, strict=False))
+        if error:
+            record["__error__"] = error
+        records.append((line, record))
+    return records, data.get("notices", [])
+
+
 def roster_preview(*, filename: str, content: bytes, deactivate_missing: bool = False) -> RosterPreview:
     """Parse and check a roster file against the database. Writes nothing.
 
     Raises RosterFileError when the file itself cannot be used.
     """
     records, notices = roster_read(filename=filename, content=content)
+    return roster_check(records=records, notices=notices, deactivate_missing=deactivate_missing)
+
+
+def roster_check(*, records, notices, deactivate_missing: bool = False) -> RosterPreview:
+    """Check rows read from a roster file against the database as it is now. Writes nothing."""
     if not records:
         raise RosterFileError(_("Berkas tidak berisi satu baris data pun."))
     opds_by_code = {opd.code.upper(): opd for opd in Opd.objects.all()}

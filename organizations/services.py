@@ -18,7 +18,17 @@ from core.audit import audit_record
 
 from .models import Employee, Opd, Role, RoleAssignment, RosterImport, RosterImportStatus
 from .permissions import forget_roles
-from .roster import STATUS_CHANGED, STATUS_NEW, RosterFileError, RosterPreview, roster_preview
+from .roster import (
+    STATUS_CHANGED,
+    STATUS_NEW,
+    RosterFileError,
+    RosterPreview,
+    roster_check,
+    roster_parsed_pack,
+    roster_parsed_unpack,
+    roster_preview,
+    roster_read,
+)
 
 EDITOR_GROUP_NAME = "Editor Konten"
 
@@ -47,7 +57,8 @@ class RosterImportResult:
 
 def roster_upload_stage(*, filename: str, content: bytes, deactivate_missing: bool, acting_user) -> RosterImport:
     """Keep an uploaded file for the confirm step. The caller has shown its preview."""
-    preview = roster_preview(filename=filename, content=content, deactivate_missing=deactivate_missing)
+    records, notices = roster_read(filename=filename, content=content)
+    preview = roster_check(records=records, notices=notices, deactivate_missing=deactivate_missing)
     return RosterImport.objects.create(
         filename=filename[:255],
         content=content,
@@ -55,8 +66,19 @@ def roster_upload_stage(*, filename: str, content: bytes, deactivate_missing: bo
         deactivate_missing=deactivate_missing,
         status=RosterImportStatus.REJECTED if preview.has_errors else RosterImportStatus.PREVIEWED,
         counts=preview.counts,
+        parsed=roster_parsed_pack(records, notices),
         uploaded_by=acting_user,
     )
+
+
+def roster_staged_preview(*, roster_import: RosterImport) -> RosterPreview:
+    """The preview of a staged upload, from the rows read at upload (older uploads, kept
+    before rows were stored, are read again). Raises RosterFileError."""
+    if roster_import.parsed:
+        records, notices = roster_parsed_unpack(roster_import.parsed)
+    else:
+        records, notices = roster_read(filename=roster_import.filename, content=bytes(roster_import.content))
+    return roster_check(records=records, notices=notices, deactivate_missing=roster_import.deactivate_missing)
 
 
 def roster_import(
@@ -101,9 +123,7 @@ def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImport
         if record.status != RosterImportStatus.PREVIEWED:
             raise ValidationError(_("Impor ini sudah diproses atau ditolak; unggah ulang berkasnya."))
         try:
-            preview = roster_preview(
-                filename=record.filename, content=bytes(record.content), deactivate_missing=record.deactivate_missing
-            )
+            preview = roster_staged_preview(roster_import=record)
         except RosterFileError as exc:
             record.status = RosterImportStatus.REJECTED
             record.save(update_fields=["status"])
