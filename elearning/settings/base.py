@@ -80,6 +80,9 @@ except ValueError as exc:
         "INTEGRITAS_TRUSTED_PROXIES must be a number or a comma list of IP addresses/networks"
     ) from exc
 
+# An HR or auditor role granted by one person waits this long for a second person's approval.
+ROLE_APPROVAL_HOURS = env_int("INTEGRITAS_ROLE_APPROVAL_HOURS", 72)
+
 ROSTER_MAX_UPLOAD_BYTES = env_int("INTEGRITAS_ROSTER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env_int("INTEGRITAS_ROSTER_MAX_ROWS", 200_000)
 # Evidence packs built from the admin are deleted this many hours after they are ready.

@@ -2,6 +2,7 @@
 
     every minute     close quiz attempts past their deadline (quizzes)
     every 10 minutes delete evidence packs past their expiry (reports)
+    every 10 minutes drop HR/auditor role requests left unapproved too long (organizations)
     once a day       from INTEGRITAS_REMINDER_HOUR (WITA): queue `send_reminders_task`
 
 With cron or systemd timers, run `close_expired_attempts` and `send_reminders` instead.
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from organizations.services import role_requests_expire
 from quizzes.services import attempts_close_expired
 from reports.evidence import evidence_packs_expire
 from reports.tasks import send_reminders_task
@@ -40,6 +42,7 @@ class Command(BaseCommand):
             self._run("close_expired_attempts", attempts_close_expired)
             if started - last_expiry >= 600 or once:
                 self._run("evidence_packs_expire", evidence_packs_expire)
+                self._run("role_requests_expire", role_requests_expire)
                 last_expiry = started
             now = timezone.localtime()
             if now.hour >= settings.REMINDER_HOUR and reminders_on != now.date():
