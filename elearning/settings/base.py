@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from core.client_ip import trusted_proxies_parse
@@ -123,6 +124,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     # accounts
     "allauth",
     "allauth.account",
@@ -142,6 +144,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
@@ -345,6 +348,34 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), enforced everywhere so that tests and the demo run
+# under the production policy. Nothing comes from another origin (no CDN, no outside service).
+# Scripts: our files, plus inline scripts that carry the request's nonce. Styles allow
+# 'unsafe-inline' because templates and the Wagtail admin set style attributes; CSS cannot
+# run script. The Wagtail admin gets its own script rule (core.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Wagtail 8's admin widgets (date and time choosers, inline panels) write inline <script>
+# elements that cannot carry a nonce, so under /admin/ scripts may be inline; the rest of
+# the policy stays (no other origin, no plugins, no framing by others). The admin is
+# behind login and TOTP.
+CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC = [SELF, "'unsafe-inline'"]
 
 LOGGING = {
     "version": 1,
