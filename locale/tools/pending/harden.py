@@ -54,5 +54,6 @@ T = {
     "Menunggu persetujuan sampai": "Awaiting approval until",
     "Peran HR dan Auditor baru berlaku setelah disetujui orang kedua. Setujui hanya bila Anda yakin pemberian peran ini sah.": "HR and Auditor roles take effect only once a second person approves them. Approve only if you are sure this grant is legitimate.",
     "Setujui peran": "Approve role",
+    "Pengguna": "User",
     "Tolak permintaan": "Refuse request",
 }
