@@ -11,7 +11,7 @@ and optionally kepala_opd: "ya" makes the row's employee the head of their OPD, 
 removes them as head, blank leaves the OPD's head as it is.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -211,6 +211,33 @@ def roster_parsed_unpack(data: dict):
             record["__error__"] = error
         records.append((line, record))
     return records, data.get("notices", [])
+
+
+_ROW_FIELDS = [f.name for f in fields(RosterRow)]
+
+
+def roster_preview_pack(preview: RosterPreview) -> dict:
+    """A preview as JSON kept with the staged upload, so that showing it again (each page,
+    each filter) costs no parsing and no checking (compact: one list per row)."""
+    return {
+        "fields": _ROW_FIELDS,
+        "rows": [[getattr(row, name) for name in _ROW_FIELDS] for row in preview.rows],
+        "to_deactivate": [employee.pk for employee in preview.to_deactivate],
+        "notices": list(preview.notices),
+    }
+
+
+def roster_preview_unpack(data: dict, *, deactivate_missing: bool) -> RosterPreview:
+    names = data["fields"]
+    rows = []
+    for values in data["rows"]:
+        row = RosterRow(**dict(zip(names, values, strict=True)))
+        row.changes = {key: tuple(change) for key, change in row.changes.items()}
+        rows.append(row)
+    to_deactivate = list(
+        Employee.objects.filter(pk__in=data["to_deactivate"]).select_related("opd").order_by("opd__code", "full_name")
+    )
+    return RosterPreview(rows=rows, to_deactivate=to_deactivate, notices=data["notices"], deactivate_missing=deactivate_missing)
 
 
 def roster_preview(*, filename: str, content: bytes, deactivate_missing: bool = False) -> RosterPreview:

@@ -32,6 +32,8 @@ from .roster import (
     roster_parsed_pack,
     roster_parsed_unpack,
     roster_preview,
+    roster_preview_pack,
+    roster_preview_unpack,
     roster_read,
 )
 
@@ -71,15 +73,19 @@ def roster_upload_stage(*, filename: str, content: bytes, deactivate_missing: bo
         deactivate_missing=deactivate_missing,
         status=RosterImportStatus.REJECTED if preview.has_errors else RosterImportStatus.PREVIEWED,
         counts=preview.counts,
-        parsed=roster_parsed_pack(records, notices),
+        parsed={**roster_parsed_pack(records, notices), "preview": roster_preview_pack(preview)},
         uploaded_by=acting_user,
     )
 
 
-def roster_staged_preview(*, roster_import: RosterImport) -> RosterPreview:
-    """The preview of a staged upload, from the rows read at upload (older uploads, kept
-    before rows were stored, are read again). Raises RosterFileError."""
-    if roster_import.parsed:
+def roster_staged_preview(*, roster_import: RosterImport, fresh: bool = False) -> RosterPreview:
+    """The preview of a staged upload: as computed at upload, or (`fresh`, for the confirm
+    step) its rows checked again against the database as it is now. The file itself is
+    parsed again only for uploads staged before rows were kept. Raises RosterFileError."""
+    parsed = roster_import.parsed or {}
+    if not fresh and "preview" in parsed:
+        return roster_preview_unpack(parsed["preview"], deactivate_missing=roster_import.deactivate_missing)
+    if parsed:
         records, notices = roster_parsed_unpack(roster_import.parsed)
     else:
         records, notices = roster_read(filename=roster_import.filename, content=bytes(roster_import.content))
@@ -123,22 +129,36 @@ def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImport
     The file is checked again against the database as it is now; if it has become wrong
     in the meantime (someone else imported), nothing is written.
     """
+    refusal: Exception | None = None
     with transaction.atomic():
         record = RosterImport.objects.select_for_update().get(pk=roster_import_id)
         if record.status != RosterImportStatus.PREVIEWED:
             raise ValidationError(_("Impor ini sudah diproses atau ditolak; unggah ulang berkasnya."))
+        # A refusal marks the upload rejected; it is raised after the block so that the mark
+        # is committed rather than rolled back with the exception.
         try:
-            preview = roster_staged_preview(roster_import=record)
+            preview = roster_staged_preview(roster_import=record, fresh=True)
         except RosterFileError as exc:
             record.status = RosterImportStatus.REJECTED
             record.save(update_fields=["status"])
-            raise ValidationError(exc.message) from exc
-        if preview.has_errors:
-            record.status = RosterImportStatus.REJECTED
-            record.counts = preview.counts
-            record.save(update_fields=["status", "counts"])
-            raise RosterRejected(preview)
-        _roster_apply(record=record, preview=preview, acting_user=acting_user, source="admin")
+            refusal = ValidationError(exc.message)
+        else:
+            if preview.has_errors:
+                refusal = RosterRejected(preview)
+            elif record.counts and preview.counts != record.counts:
+                # The preview HR confirmed was computed at upload; the database has changed
+                # since (another import, an edit): what would be applied is not what was shown.
+                refusal = ValidationError(
+                    _("Data pegawai berubah sejak pratinjau; unggah ulang berkasnya untuk melihat pratinjau terbaru. Tidak ada yang disimpan.")
+                )
+            if refusal is not None:
+                record.status = RosterImportStatus.REJECTED
+                record.counts = preview.counts
+                record.save(update_fields=["status", "counts"])
+            else:
+                _roster_apply(record=record, preview=preview, acting_user=acting_user, source="admin")
+    if refusal is not None:
+        raise refusal
     return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
 
 

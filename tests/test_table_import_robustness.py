@@ -145,7 +145,7 @@ def test_a_sheet_claiming_every_column_is_read_only_as_wide_as_its_header():
 
 
 def test_roster_preview_reads_the_stored_rows_not_the_file(client, hr, opd_a, monkeypatch):
-    from organizations import roster
+    from organizations import roster, services
 
     client.force_login(hr)
     content = csv_bytes([[make_nip(sequence=1), "Siti", "siti@example.test", "OPD-A", "Perawat", "PNS"]])
@@ -156,12 +156,27 @@ def test_roster_preview_reads_the_stored_rows_not_the_file(client, hr, opd_a, mo
         raise AssertionError("the file was parsed again")
 
     monkeypatch.setattr(roster, "table_read", no_parsing)
-    for _ in range(2):
-        response = client.get(f"/admin/impor-pegawai/{record.pk}/")
-        assert response.status_code == 200 and "Siti" in response.content.decode()
+    with monkeypatch.context() as during_preview:
+        # showing the preview neither parses nor checks: it reads what was computed at upload
+        during_preview.setattr(services, "roster_check", no_parsing)
+        for query in ("", "?tampil=all", "?tampil=all&hal=1"):
+            response = client.get(f"/admin/impor-pegawai/{record.pk}/{query}")
+            assert response.status_code == 200 and "Siti" in response.content.decode()
+    # confirming checks the stored rows against the database as it is now
     response = client.post(f"/admin/impor-pegawai/{record.pk}/konfirmasi/")
     assert response.status_code == 302
     assert RosterImport.objects.get(pk=record.pk).status == "applied"
+
+
+def test_confirm_refuses_when_the_database_changed_since_the_preview(client, hr, opd_a):
+    client.force_login(hr)
+    content = csv_bytes([[make_nip(sequence=1), "Siti", "siti@example.test", "OPD-A", "Perawat", "PNS"]])
+    record = roster_upload_stage(filename="p.csv", content=content, deactivate_missing=False, acting_user=hr)
+    assert record.counts["new"] == 1
+    roster_import(filename="p.csv", content=content)  # someone else imports the same row meanwhile
+    response = client.post(f"/admin/impor-pegawai/{record.pk}/konfirmasi/", follow=True)
+    assert "berubah sejak pratinjau" in response.content.decode()
+    assert RosterImport.objects.get(pk=record.pk).status == "rejected"
 
 
 # --- formula cells in CSV, as in XLSX (item 9) ----------------------------------------------------

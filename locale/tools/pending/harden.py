@@ -56,4 +56,5 @@ T = {
     "Setujui peran": "Approve role",
     "Pengguna": "User",
     "Tolak permintaan": "Refuse request",
+    "Data pegawai berubah sejak pratinjau; unggah ulang berkasnya untuk melihat pratinjau terbaru. Tidak ada yang disimpan.": "The employee data changed since the preview; upload the file again to see a current preview. Nothing was saved.",
 }
