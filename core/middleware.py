@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
 
@@ -27,3 +28,14 @@ class LanguageMiddleware:
         if "Cookie" not in patch:
             response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the admin's script rule (see settings
+    CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC for why the Wagtail admin needs its own)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if request.path_info.startswith("/admin/"):
+            parts.replace = {**(parts.replace or {}), "script-src": settings.CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC}
+        return parts

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_filters import BooleanFilter, ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -21,14 +22,19 @@ from core.exports import SafeSpreadsheetExportMixin
 
 from .access import require_roster_manager
 from .models import Employee, EmploymentType, Opd, OpdKind, Role, RoleAssignment
-from .roster import RosterFileError, roster_preview
+from .permissions import can_manage_roles, is_read_only
+from .roster import RosterFileError
 from .selectors import employees_visible_to, opds_visible_to, roster_imports_visible_to
 from .services import (
     RosterRejected,
     employee_save,
+    role_approve,
     role_assign,
+    role_can_approve,
+    role_refuse,
     role_revoke,
     roster_import_confirm,
+    roster_staged_preview,
     roster_upload_stage,
 )
 
@@ -243,11 +249,19 @@ class RoleAssignmentSaveMixin:
             return super().form_valid(form)
         except ValidationError as exc:
             form.add_error(None, exc)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
 class RoleAssignmentCreateView(RoleAssignmentSaveMixin, generic.CreateView):
-    pass
+    def get_success_message(self, instance=None):
+        instance = instance or getattr(self, "object", None)
+        if instance is not None and instance.is_pending:
+            return _(
+                "Peran %(role)s untuk %(user)s menunggu persetujuan staf HR lain dan belum berlaku."
+            ) % {"role": instance.get_role_display(), "user": instance.user}
+        return super().get_success_message(instance)
 
 
 class RoleAssignmentEditView(RoleAssignmentSaveMixin, generic.EditView):
@@ -259,6 +273,75 @@ class RoleAssignmentDeleteView(generic.DeleteView):
         role_revoke(assignment=self.object, acting_user=self.request.user)
 
 
+class RoleAssignmentIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.is_pending:
+            buttons.insert(
+                0,
+                MenuItem(
+                    _("Tinjau persetujuan"),
+                    url=reverse("organizations_role:review", args=[instance.pk]),
+                    icon_name="tick",
+                    priority=5,
+                ),
+            )
+        return buttons
+
+
+def _pending_assignment(request, pk) -> RoleAssignment:
+    if not can_manage_roles(request.user) or is_read_only(request.user):
+        raise PermissionDenied
+    return get_object_or_404(RoleAssignment.objects.select_related("user", "granted_by"), pk=pk)
+
+
+@require_http_methods(["GET"])
+def role_review_view(request, pk):
+    """A pending HR or auditor grant, with approve and refuse buttons for a second person."""
+    assignment = _pending_assignment(request, pk)
+    return TemplateResponse(
+        request,
+        "organizations/admin/role_review.html",
+        {
+            "assignment": assignment,
+            "can_decide": assignment.is_pending and role_can_approve(assignment=assignment, user=request.user),
+            "is_grantor": assignment.granted_by_id == request.user.pk,
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def role_approve_view(request, pk):
+    assignment = _pending_assignment(request, pk)
+    try:
+        role_approve(assignment=assignment, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("organizations_role:review", pk)
+    messages.success(
+        request,
+        _("Peran %(role)s untuk %(user)s disetujui dan kini berlaku.")
+        % {"role": assignment.get_role_display(), "user": assignment.user},
+    )
+    return redirect("organizations_role:index")
+
+
+@require_http_methods(["POST"])
+def role_refuse_view(request, pk):
+    assignment = _pending_assignment(request, pk)
+    try:
+        role_refuse(assignment=assignment, acting_user=request.user, reason=request.POST.get("reason", "").strip()[:500])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("organizations_role:review", pk)
+    messages.success(
+        request,
+        _("Permintaan peran %(role)s untuk %(user)s ditolak.")
+        % {"role": assignment.get_role_display(), "user": assignment.user},
+    )
+    return redirect("organizations_role:index")
+
+
 class RoleAssignmentViewSet(ModelViewSet):
     model = RoleAssignment
     form_class = RoleAssignmentForm
@@ -266,13 +349,29 @@ class RoleAssignmentViewSet(ModelViewSet):
     menu_label = gettext_lazy("Peran staf")
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["user", Column("role", label=gettext_lazy("Peran")), "valid_until", "granted_by", "created_at"]
+    list_display = [
+        "user",
+        Column("role", label=gettext_lazy("Peran")),
+        Column("status_label", label=gettext_lazy("Status")),
+        "valid_until",
+        "granted_by",
+        "approved_by",
+        "created_at",
+    ]
     list_filter = ["role"]
     search_fields = ["user__email", "user__first_name", "user__username"]
     copy_view_enabled = False
+    index_view_class = RoleAssignmentIndexView
     add_view_class = RoleAssignmentCreateView
     edit_view_class = RoleAssignmentEditView
     delete_view_class = RoleAssignmentDeleteView
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("review/<int:pk>/", role_review_view, name="review"),
+            path("approve/<int:pk>/", role_approve_view, name="approve"),
+            path("refuse/<int:pk>/", role_refuse_view, name="refuse"),
+        ]
 
     def get_form_class(self, for_update=False):
         return RoleAssignmentEditForm if for_update else RoleAssignmentForm
@@ -341,9 +440,7 @@ def roster_preview_view(request, pk):
     require_roster_manager(request)
     record = get_object_or_404(roster_imports_visible_to(request.user), pk=pk)
     try:
-        preview = roster_preview(
-            filename=record.filename, content=bytes(record.content), deactivate_missing=record.deactivate_missing
-        )
+        preview = roster_staged_preview(roster_import=record)
     except RosterFileError as exc:
         messages.error(request, exc.message)
         return redirect("organizations_roster_upload")

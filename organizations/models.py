@@ -167,8 +167,14 @@ class Role(models.TextChoices):
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self, at=None):
+        """Approved and not expired: the only assignments that grant anything."""
         at = at or timezone.now()
-        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+        return self.filter(approved_at__isnull=False).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+
+    def pending(self, at=None):
+        """Waiting for a second person's approval, and not yet too old to be approved."""
+        at = at or timezone.now()
+        return self.filter(approved_at__isnull=True, pending_until__gt=at)
 
 
 class RoleAssignment(models.Model):
@@ -205,6 +211,19 @@ class RoleAssignment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    # Separation of duties (services.role_assign): HR and auditor grants wait for a second
+    # HR holder or superuser. Until `approved_at` is set the row grants nothing; a request
+    # not approved before `pending_until` lapses.
+    approved_at = models.DateTimeField(_("disetujui"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disetujui oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pending_until = models.DateTimeField(_("menunggu persetujuan sampai"), null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -217,6 +236,10 @@ class RoleAssignment(models.Model):
                 condition=~Q(role="observer") | Q(valid_until__isnull=False),
                 name="organizations_observer_expires",
             ),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=False) | Q(pending_until__isnull=False),
+                name="organizations_role_pending_expires",
+            ),
         ]
 
     def __str__(self):
@@ -224,7 +247,19 @@ class RoleAssignment(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.valid_until is None or self.valid_until > timezone.now()
+        return self.approved_at is not None and (self.valid_until is None or self.valid_until > timezone.now())
+
+    @property
+    def is_pending(self) -> bool:
+        return self.approved_at is None
+
+    @property
+    def status_label(self) -> str:
+        if self.approved_at is None:
+            if self.pending_until and self.pending_until <= timezone.now():
+                return _("Permintaan kedaluwarsa")
+            return _("Menunggu persetujuan")
+        return _("Aktif") if self.is_active else _("Berakhir")
 
 
 class RosterImportStatus(models.TextChoices):
@@ -244,6 +279,9 @@ class RosterImport(models.Model):
         _("status"), max_length=20, choices=RosterImportStatus.choices, default=RosterImportStatus.PREVIEWED
     )
     counts = models.JSONField(_("jumlah"), default=dict, blank=True)
+    # The rows as read once at upload (roster.roster_parsed_pack); the preview and the
+    # confirm step check them against the database without parsing the file again.
+    parsed = models.JSONField(_("isi terbaca"), null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diunggah oleh"),

@@ -13,7 +13,7 @@ removes them as head, blank leaves the OPD's head as it is; and optionally pangk
 clears it); a file without the column leaves everyone's pangkat/golongan as it is.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -200,12 +200,68 @@ def _clean_row(line: int, record: dict[str, str], opds_by_code: dict[str, Opd]) 
     return row
 
 
+def roster_parsed_pack(records, notices) -> dict:
+    """What `roster_read` returned, as JSON kept with the staged upload, so that the preview
+    and the confirm step do not parse the file again (compact: one list per row)."""
+    return {
+        "columns": COLUMNS,
+        "notices": list(notices),
+        "rows": [
+            [line, record.get("__error__", ""), *(record.get(c, "") for c in COLUMNS)] for line, record in records
+        ],
+    }
+
+
+def roster_parsed_unpack(data: dict):
+    """(records, notices) back from `roster_parsed_pack`."""
+    columns = data["columns"]
+    records = []
+    for line, error, *values in data["rows"]:
+        record = dict(zip(columns, values, strict=False))
+        if error:
+            record["__error__"] = error
+        records.append((line, record))
+    return records, data.get("notices", [])
+
+
+_ROW_FIELDS = [f.name for f in fields(RosterRow)]
+
+
+def roster_preview_pack(preview: RosterPreview) -> dict:
+    """A preview as JSON kept with the staged upload, so that showing it again (each page,
+    each filter) costs no parsing and no checking (compact: one list per row)."""
+    return {
+        "fields": _ROW_FIELDS,
+        "rows": [[getattr(row, name) for name in _ROW_FIELDS] for row in preview.rows],
+        "to_deactivate": [employee.pk for employee in preview.to_deactivate],
+        "notices": list(preview.notices),
+    }
+
+
+def roster_preview_unpack(data: dict, *, deactivate_missing: bool) -> RosterPreview:
+    names = data["fields"]
+    rows = []
+    for values in data["rows"]:
+        row = RosterRow(**dict(zip(names, values, strict=True)))
+        row.changes = {key: tuple(change) for key, change in row.changes.items()}
+        rows.append(row)
+    to_deactivate = list(
+        Employee.objects.filter(pk__in=data["to_deactivate"]).select_related("opd").order_by("opd__code", "full_name")
+    )
+    return RosterPreview(rows=rows, to_deactivate=to_deactivate, notices=data["notices"], deactivate_missing=deactivate_missing)
+
+
 def roster_preview(*, filename: str, content: bytes, deactivate_missing: bool = False) -> RosterPreview:
     """Parse and check a roster file against the database. Writes nothing.
 
     Raises RosterFileError when the file itself cannot be used.
     """
     records, notices = roster_read(filename=filename, content=content)
+    return roster_check(records=records, notices=notices, deactivate_missing=deactivate_missing)
+
+
+def roster_check(*, records, notices, deactivate_missing: bool = False) -> RosterPreview:
+    """Check rows read from a roster file against the database as it is now. Writes nothing."""
     if not records:
         raise RosterFileError(_("Berkas tidak berisi satu baris data pun."))
     opds_by_code = {opd.code.upper(): opd for opd in Opd.objects.all()}

@@ -4,21 +4,38 @@ transaction and leaves an audit record when the change matters as evidence.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_record
 
 from .models import Employee, Opd, Role, RoleAssignment, RosterImport, RosterImportStatus
 from .permissions import forget_roles
-from .roster import STATUS_CHANGED, STATUS_NEW, RosterFileError, RosterPreview, roster_preview
+from .roster import (
+    STATUS_CHANGED,
+    STATUS_NEW,
+    RosterFileError,
+    RosterPreview,
+    roster_check,
+    roster_parsed_pack,
+    roster_parsed_unpack,
+    roster_preview,
+    roster_preview_pack,
+    roster_preview_unpack,
+    roster_read,
+)
 
 EDITOR_GROUP_NAME = "Editor Konten"
 
@@ -47,7 +64,8 @@ class RosterImportResult:
 
 def roster_upload_stage(*, filename: str, content: bytes, deactivate_missing: bool, acting_user) -> RosterImport:
     """Keep an uploaded file for the confirm step. The caller has shown its preview."""
-    preview = roster_preview(filename=filename, content=content, deactivate_missing=deactivate_missing)
+    records, notices = roster_read(filename=filename, content=content)
+    preview = roster_check(records=records, notices=notices, deactivate_missing=deactivate_missing)
     return RosterImport.objects.create(
         filename=filename[:255],
         content=content,
@@ -55,8 +73,23 @@ def roster_upload_stage(*, filename: str, content: bytes, deactivate_missing: bo
         deactivate_missing=deactivate_missing,
         status=RosterImportStatus.REJECTED if preview.has_errors else RosterImportStatus.PREVIEWED,
         counts=preview.counts,
+        parsed={**roster_parsed_pack(records, notices), "preview": roster_preview_pack(preview)},
         uploaded_by=acting_user,
     )
+
+
+def roster_staged_preview(*, roster_import: RosterImport, fresh: bool = False) -> RosterPreview:
+    """The preview of a staged upload: as computed at upload, or (`fresh`, for the confirm
+    step) its rows checked again against the database as it is now. The file itself is
+    parsed again only for uploads staged before rows were kept. Raises RosterFileError."""
+    parsed = roster_import.parsed or {}
+    if not fresh and "preview" in parsed:
+        return roster_preview_unpack(parsed["preview"], deactivate_missing=roster_import.deactivate_missing)
+    if parsed:
+        records, notices = roster_parsed_unpack(roster_import.parsed)
+    else:
+        records, notices = roster_read(filename=roster_import.filename, content=bytes(roster_import.content))
+    return roster_check(records=records, notices=notices, deactivate_missing=roster_import.deactivate_missing)
 
 
 def roster_import(
@@ -96,24 +129,36 @@ def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImport
     The file is checked again against the database as it is now; if it has become wrong
     in the meantime (someone else imported), nothing is written.
     """
+    refusal: Exception | None = None
     with transaction.atomic():
         record = RosterImport.objects.select_for_update().get(pk=roster_import_id)
         if record.status != RosterImportStatus.PREVIEWED:
             raise ValidationError(_("Impor ini sudah diproses atau ditolak; unggah ulang berkasnya."))
+        # A refusal marks the upload rejected; it is raised after the block so that the mark
+        # is committed rather than rolled back with the exception.
         try:
-            preview = roster_preview(
-                filename=record.filename, content=bytes(record.content), deactivate_missing=record.deactivate_missing
-            )
+            preview = roster_staged_preview(roster_import=record, fresh=True)
         except RosterFileError as exc:
             record.status = RosterImportStatus.REJECTED
             record.save(update_fields=["status"])
-            raise ValidationError(exc.message) from exc
-        if preview.has_errors:
-            record.status = RosterImportStatus.REJECTED
-            record.counts = preview.counts
-            record.save(update_fields=["status", "counts"])
-            raise RosterRejected(preview)
-        _roster_apply(record=record, preview=preview, acting_user=acting_user, source="admin")
+            refusal = ValidationError(exc.message)
+        else:
+            if preview.has_errors:
+                refusal = RosterRejected(preview)
+            elif record.counts and preview.counts != record.counts:
+                # The preview HR confirmed was computed at upload; the database has changed
+                # since (another import, an edit): what would be applied is not what was shown.
+                refusal = ValidationError(
+                    _("Data pegawai berubah sejak pratinjau; unggah ulang berkasnya untuk melihat pratinjau terbaru. Tidak ada yang disimpan.")
+                )
+            if refusal is not None:
+                record.status = RosterImportStatus.REJECTED
+                record.counts = preview.counts
+                record.save(update_fields=["status", "counts"])
+            else:
+                _roster_apply(record=record, preview=preview, acting_user=acting_user, source="admin")
+    if refusal is not None:
+        raise refusal
     return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
 
 
@@ -209,7 +254,7 @@ def _sync_user_active(*, employee_ids: list[int], active: bool) -> None:
     User = get_user_model()
     users = User.objects.filter(employee__pk__in=employee_ids)
     if not active:
-        users = users.exclude(role_assignments__isnull=False).exclude(is_superuser=True)
+        users = users.exclude(role_assignments__approved_at__isnull=False).exclude(is_superuser=True)
     users.update(is_active=active)
 
 
@@ -258,6 +303,11 @@ def employee_save(*, employee: Employee, changed_fields: list[str], acting_user)
 # --- Roles ----------------------------------------------------------------------------------------
 
 
+# Roles whose grant needs a second person (separation of duties, issue 14): HR manages
+# roles and the roster, auditors revoke certificates and change their settings.
+ROLES_NEEDING_APPROVAL = frozenset({Role.HR, Role.AUDITOR})
+
+
 def role_assign(
     *,
     user,
@@ -266,10 +316,20 @@ def role_assign(
     opds: list[Opd] | None = None,
     valid_until=None,
 ) -> RoleAssignment:
-    """Give `user` a staff role (or update it). Coordinators need OPDs; observers an expiry."""
+    """Give `user` a staff role (or update it). Coordinators need OPDs; observers an expiry.
+
+    Nobody grants or changes their own role. An HR or auditor grant made by a person waits,
+    granting nothing, until another HR holder or a superuser approves it (`role_approve`)
+    within ROLE_APPROVAL_HOURS. `acting_user=None` is the server's own hand (management
+    commands, the demo, migrations of data) and applies at once.
+    """
     opds = list(opds or [])
     if role not in Role.values:
         raise ValidationError(_("Peran tidak dikenal."))
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise ValidationError(
+            _("Anda tidak dapat memberi atau mengubah peran Anda sendiri; minta staf HR lain melakukannya.")
+        )
     if role == Role.COORDINATOR and not opds:
         raise ValidationError({"opds": _("Koordinator OPD harus diberi minimal satu OPD.")})
     if role != Role.COORDINATOR and opds:
@@ -281,36 +341,216 @@ def role_assign(
             raise ValidationError({"valid_until": _("Tanggal berakhir harus di masa depan.")})
     if not user.is_active:
         raise ValidationError(_("Akun ini tidak aktif."))
+    needs_approval = role in ROLES_NEEDING_APPROVAL and acting_user is not None
 
     with transaction.atomic():
+        now = timezone.now()
+        pending_until = now + timedelta(hours=settings.ROLE_APPROVAL_HOURS) if needs_approval else None
         assignment, created = RoleAssignment.objects.select_for_update().get_or_create(
-            user=user, role=role, defaults={"valid_until": valid_until, "granted_by": acting_user}
+            user=user,
+            role=role,
+            defaults={
+                "valid_until": valid_until,
+                "granted_by": acting_user,
+                "approved_at": None if needs_approval else now,
+                "pending_until": pending_until,
+            },
         )
         before = {
             "opds": sorted(assignment.opds.values_list("code", flat=True)) if not created else [],
             "valid_until": None if created else assignment.valid_until,
         }
+        pending = needs_approval and (created or assignment.is_pending)
         if not created:
+            if needs_approval and not assignment.is_pending and _extends(assignment.valid_until, valid_until):
+                raise ValidationError(
+                    _(
+                        "Masa berlaku peran ini hanya dapat diperpendek. Untuk memperpanjang, cabut "
+                        "perannya lalu berikan lagi (perlu persetujuan staf HR lain)."
+                    )
+                )
             assignment.valid_until = valid_until
             assignment.granted_by = acting_user
-            assignment.save(update_fields=["valid_until", "granted_by"])
+            fields = ["valid_until", "granted_by"]
+            if pending:  # a new grantor renews the request; the approver must be someone else
+                assignment.approved_at, assignment.pending_until = None, pending_until
+                fields += ["approved_at", "pending_until"]
+            assignment.save(update_fields=fields)
         assignment.opds.set(opds)
         if role == Role.EDITOR:
             user.groups.add(editor_group_ensure())
-        audit_record(
-            instance=assignment,
-            action="integritas.role_assign" if created else "integritas.role_change",
-            user=acting_user,
-            data={
-                "user": user.email,
-                "role": role,
-                "opds": sorted(opd.code for opd in opds),
-                "valid_until": valid_until,
-                "before": before,
-            },
-        )
+        if pending:
+            action = "integritas.role_request"
+        else:
+            action = "integritas.role_assign" if created else "integritas.role_change"
+        data = {
+            "user": user.email,
+            "role": role,
+            "opds": sorted(opd.code for opd in opds),
+            "valid_until": valid_until,
+            "before": before,
+        }
+        if pending:
+            data["pending_until"] = pending_until
+        audit_record(instance=assignment, action=action, user=acting_user, data=data)
+        if role in ROLES_NEEDING_APPROVAL:
+            _role_notify_on_commit(assignment=assignment, event=action, acting_user=acting_user)
     forget_roles(user)
     return assignment
+
+
+def _extends(old, new) -> bool:
+    """Whether validity `new` lasts longer than `old` (None: without end)."""
+    if new is None:
+        return old is not None
+    return old is not None and new > old
+
+
+def role_can_approve(*, assignment: RoleAssignment, user) -> bool:
+    """Another person than the grantor and the grantee, holding HR or superuser."""
+    from .permissions import has_role, is_read_only
+
+    if user is None or not user.is_authenticated or not user.is_active or is_read_only(user):
+        return False
+    if user.pk in (assignment.user_id, assignment.granted_by_id):
+        return False
+    return bool(user.is_superuser or has_role(user, Role.HR))
+
+
+def _role_decision_check(*, assignment: RoleAssignment, acting_user) -> RoleAssignment:
+    assignment = RoleAssignment.objects.select_for_update().select_related("user").get(pk=assignment.pk)
+    if not assignment.is_pending:
+        raise ValidationError(_("Peran ini tidak sedang menunggu persetujuan."))
+    if assignment.pending_until is None or assignment.pending_until <= timezone.now():
+        raise ValidationError(_("Permintaan peran ini sudah kedaluwarsa; berikan ulang bila masih diperlukan."))
+    if acting_user is not None and acting_user.pk == assignment.granted_by_id:
+        raise ValidationError(_("Pemberi peran tidak dapat menyetujui atau menolak permintaannya sendiri."))
+    if not role_can_approve(assignment=assignment, user=acting_user):
+        raise ValidationError(_("Hanya staf HR lain atau superuser yang dapat menyetujui peran ini."))
+    return assignment
+
+
+def role_approve(*, assignment: RoleAssignment, acting_user) -> RoleAssignment:
+    """The second person's approval of a pending HR or auditor grant: from now it counts."""
+    with transaction.atomic():
+        assignment = _role_decision_check(assignment=assignment, acting_user=acting_user)
+        assignment.approved_at = timezone.now()
+        assignment.approved_by = acting_user
+        assignment.pending_until = None
+        assignment.save(update_fields=["approved_at", "approved_by", "pending_until"])
+        audit_record(
+            instance=assignment,
+            action="integritas.role_approve",
+            user=acting_user,
+            data={
+                "user": assignment.user.email,
+                "role": assignment.role,
+                "granted_by": assignment.granted_by.email if assignment.granted_by else None,
+            },
+        )
+        _role_notify_on_commit(assignment=assignment, event="integritas.role_approve", acting_user=acting_user)
+    forget_roles(assignment.user)
+    return assignment
+
+
+def role_refuse(*, assignment: RoleAssignment, acting_user, reason: str = "") -> None:
+    """Refuse a pending grant: the request is removed and the refusal kept in the audit trail."""
+    with transaction.atomic():
+        assignment = _role_decision_check(assignment=assignment, acting_user=acting_user)
+        _role_request_drop(assignment=assignment, action="integritas.role_refuse", acting_user=acting_user, reason=reason)
+
+
+def role_requests_expire() -> int:
+    """Remove grants left unapproved past their time (run_schedule). Returns how many."""
+    expired = 0
+    stale = RoleAssignment.objects.filter(approved_at__isnull=True, pending_until__lte=timezone.now())
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            assignment = (
+                RoleAssignment.objects.select_for_update()
+                .select_related("user")
+                .filter(pk=pk, approved_at__isnull=True, pending_until__lte=timezone.now())
+                .first()
+            )
+            if assignment is None:
+                continue
+            _role_request_drop(assignment=assignment, action="integritas.role_request_expire", acting_user=None)
+            expired += 1
+    return expired
+
+
+def _role_request_drop(*, assignment: RoleAssignment, action: str, acting_user, reason: str = "") -> None:
+    user = assignment.user
+    data = {
+        "user": user.email,
+        "role": assignment.role,
+        "granted_by": assignment.granted_by.email if assignment.granted_by else None,
+        "requested_at": assignment.created_at,
+    }
+    if reason:
+        data["reason"] = reason
+    # The log entry points at the user: the assignment row is about to go.
+    audit_record(instance=user, action=action, user=acting_user, data=data)
+    snapshot = RoleAssignment(
+        pk=assignment.pk, user=user, role=assignment.role, granted_by=assignment.granted_by
+    )
+    assignment.delete()
+    _role_notify_on_commit(assignment=snapshot, event=action, acting_user=acting_user, reason=reason)
+    forget_roles(user)
+
+
+_ROLE_EVENT_SUBJECTS = {
+    "integritas.role_request": gettext_lazy("Permintaan peran %(role)s untuk %(user)s menunggu persetujuan"),
+    "integritas.role_assign": gettext_lazy("Peran %(role)s diberikan kepada %(user)s"),
+    "integritas.role_change": gettext_lazy("Peran %(role)s milik %(user)s diubah"),
+    "integritas.role_approve": gettext_lazy("Peran %(role)s untuk %(user)s disetujui"),
+    "integritas.role_refuse": gettext_lazy("Permintaan peran %(role)s untuk %(user)s ditolak"),
+    "integritas.role_request_expire": gettext_lazy("Permintaan peran %(role)s untuk %(user)s kedaluwarsa"),
+    "integritas.role_revoke": gettext_lazy("Peran %(role)s milik %(user)s dicabut"),
+}
+
+
+def role_notice_recipients(*, assignment: RoleAssignment, acting_user) -> list[str]:
+    """The other holders of the role, and (for HR and auditor requests) those who may approve
+    it: active HR holders and superusers. Never the person acting."""
+    User = get_user_model()
+    holders = Q(role_assignments__in=RoleAssignment.objects.active().filter(role=assignment.role))
+    approvers = Q(role_assignments__in=RoleAssignment.objects.active().filter(role=Role.HR)) | Q(is_superuser=True)
+    users = User.objects.filter(is_active=True).filter(holders | approvers).exclude(email="")
+    if acting_user is not None:
+        users = users.exclude(pk=acting_user.pk)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _role_notify_on_commit(*, assignment: RoleAssignment, event: str, acting_user, reason: str = "") -> None:
+    role_label = Role(assignment.role).label
+    user_label = assignment.user.get_full_name() or assignment.user.email
+    recipients = role_notice_recipients(assignment=assignment, acting_user=acting_user)
+    if not recipients:
+        return
+    subject = str(_ROLE_EVENT_SUBJECTS[event]) % {"role": role_label, "user": user_label}
+    actor = (acting_user.get_full_name() or acting_user.email) if acting_user is not None else _("sistem")
+    lines = [
+        subject + ".",
+        "",
+        _("Pengguna: %(user)s (%(email)s)") % {"user": user_label, "email": assignment.user.email},
+        _("Peran: %(role)s") % {"role": role_label},
+        _("Oleh: %(actor)s") % {"actor": actor},
+    ]
+    if reason:
+        lines.append(_("Alasan: %(reason)s") % {"reason": reason})
+    if event == "integritas.role_request":
+        lines += [
+            "",
+            _("Peran ini belum berlaku. Staf HR lain atau superuser dapat menyetujui atau menolaknya sebelum %(until)s di %(link)s")
+            % {
+                "until": formats.date_format(timezone.localtime(assignment.pending_until), "DATETIME_FORMAT"),
+                "link": f"{settings.SITE_BASE_URL}{reverse('organizations_role:review', args=[assignment.pk])}",
+            },
+        ]
+    lines += ["", _("Pesan ini dikirim kepada pemegang peran tersebut dan staf yang dapat menyetujui peran.")]
+    body = "\n".join(lines)
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
 
 
 def editor_group_ensure() -> Group:
@@ -354,6 +594,8 @@ def role_revoke(*, assignment: RoleAssignment, acting_user) -> None:
         audit_record(instance=user, action="integritas.role_revoke", user=acting_user, data=data)
         if assignment.role == Role.EDITOR:
             user.groups.remove(*Group.objects.filter(name=EDITOR_GROUP_NAME))
+        if assignment.role in ROLES_NEEDING_APPROVAL:
+            _role_notify_on_commit(assignment=assignment, event="integritas.role_revoke", acting_user=acting_user)
         assignment.delete()
     forget_roles(user)
 

@@ -36,4 +36,10 @@ def register_log_actions(actions):
     actions.register_action("integritas.role_assign", _("Beri peran staf"), _("Peran staf diberikan"))
     actions.register_action("integritas.role_change", _("Ubah peran staf"), _("Peran staf diubah"))
     actions.register_action("integritas.role_revoke", _("Cabut peran staf"), _("Peran staf dicabut"))
+    actions.register_action("integritas.role_request", _("Minta persetujuan peran"), _("Peran staf menunggu persetujuan"))
+    actions.register_action("integritas.role_approve", _("Setujui peran staf"), _("Peran staf disetujui"))
+    actions.register_action("integritas.role_refuse", _("Tolak peran staf"), _("Permintaan peran staf ditolak"))
+    actions.register_action(
+        "integritas.role_request_expire", _("Kedaluwarsa permintaan peran"), _("Permintaan peran staf kedaluwarsa")
+    )
     actions.register_action("integritas.account_activate", _("Aktivasi akun"), _("Akun diaktifkan dari data pegawai"))

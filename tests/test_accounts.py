@@ -53,6 +53,39 @@ def test_login_is_rate_limited_after_repeated_failures(client, roster_user):
     assert not client.get("/").context["user"].is_authenticated
 
 
+def login_from(client, ip, login_value, password=PASSWORD):
+    return client.post(
+        reverse("account_login"), {"login": login_value, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_failed_logins_from_one_ip_do_not_lock_the_owner_out_elsewhere(client, roster_user):
+    """Finding 11: failures count per (account, IP). The guesser waits; the owner does not."""
+    for _ in range(5):
+        login_from(client, "198.51.100.66", roster_user.username, "salah-salah")
+    blocked = login_from(client, "198.51.100.66", roster_user.username, PASSWORD)
+    assert "Terlalu banyak percobaan masuk" in blocked.content.decode()
+    owner = login_from(client, "203.0.113.10", roster_user.username, PASSWORD)
+    assert owner.status_code == 302
+    assert client.get("/").context["user"] == roster_user
+
+
+def test_staff_owner_reaches_the_totp_step_despite_a_guesser(client, make_staff):
+    hr_user = make_staff("hr", mfa=True, email="hr-lock@example.test")
+    for _ in range(6):
+        login_from(client, "198.51.100.66", hr_user.email, "salah-salah")
+    response = login_from(client, "203.0.113.10", hr_user.email, PASSWORD)
+    assert response.status_code == 302 and "/2fa/" in response.url
+
+
+def test_failed_logins_from_one_ip_are_capped_across_accounts(client, db):
+    """The per-IP limit still stops a guesser who walks through many accounts."""
+    for i in range(10):
+        login_from(client, "198.51.100.66", f"orang{i}@example.test", "salah-salah")
+    response = login_from(client, "198.51.100.66", "orang99@example.test", "salah-salah")
+    assert "Terlalu banyak percobaan masuk" in response.content.decode()
+
+
 def test_inactive_employee_cannot_log_in(client, roster_user):
     from organizations.services import employee_set_active
 

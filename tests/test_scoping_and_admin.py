@@ -196,7 +196,7 @@ def test_production_settings_refuse_to_relax_mfa(monkeypatch):
 
     from django.core.exceptions import ImproperlyConfigured
 
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "k3y-" + "abcdefghij" * 5)
     monkeypatch.setenv("INTEGRITAS_STAFF_MFA_REQUIRED", "0")
     monkeypatch.setenv("DJANGO_DEBUG", "0")
     for name in ["elearning.settings.production", "elearning.settings.base"]:

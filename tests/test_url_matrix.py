@@ -91,6 +91,10 @@ OURS = {
     "organizations_role:history": ("/admin/peran-staf/history/{role}/", "get", ADMIN_HR_ONLY),
     "organizations_role:history_results": ("/admin/peran-staf/history-results/{role}/", "get", ADMIN_HR_ONLY),
     "organizations_role:usage": ("/admin/peran-staf/usage/{role}/", "get", ADMIN_HR_ONLY),
+    "organizations_role:review": ("/admin/peran-staf/review/{role}/", "get", ADMIN_HR_ONLY),
+    # POST only (tests/test_separation_of_duties.py posts them)
+    "organizations_role:approve": ("/admin/peran-staf/approve/{role}/", "get", row(LOGIN, LOGIN, 405, 405, 405, 405, 405)),
+    "organizations_role:refuse": ("/admin/peran-staf/refuse/{role}/", "get", row(LOGIN, LOGIN, 405, 405, 405, 405, 405)),
     # learning: staff accounts in this table have no roster row, so they get the empty states
     "my_learning": ("/belajar/", "get", LOGGED_IN_200),
     "search": ("/cari/?q=uji", "get", LOGGED_IN_200),

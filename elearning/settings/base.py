@@ -9,7 +9,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from core.client_ip import trusted_proxies_parse
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -67,6 +70,20 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Integritas <no-reply@integri
 # reach the admin. Only a local demo may turn this off; production.py forbids it.
 STAFF_MFA_REQUIRED = env_bool("INTEGRITAS_STAFF_MFA_REQUIRED", True)
 
+# Reverse proxies in front of Django (README "Deployment", core/client_ip.py): how many, or
+# better their addresses/networks ("10.0.0.5,10.1.0.0/16"). Rate limits count per client IP:
+# unset behind a proxy, every user shares the proxy's bucket; set without a proxy, a client
+# could name its own IP in X-Forwarded-For.
+try:
+    TRUSTED_PROXIES = trusted_proxies_parse(os.environ.get("INTEGRITAS_TRUSTED_PROXIES", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "INTEGRITAS_TRUSTED_PROXIES must be a number or a comma list of IP addresses/networks"
+    ) from exc
+
+# An HR or auditor role granted by one person waits this long for a second person's approval.
+ROLE_APPROVAL_HOURS = env_int("INTEGRITAS_ROLE_APPROVAL_HOURS", 72)
+
 ROSTER_MAX_UPLOAD_BYTES = env_int("INTEGRITAS_ROSTER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env_int("INTEGRITAS_ROSTER_MAX_ROWS", 200_000)
 # Evidence packs built from the admin are deleted this many hours after they are ready.
@@ -115,6 +132,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     # accounts
     "allauth",
     "allauth.account",
@@ -134,6 +152,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
@@ -279,6 +298,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Integritas] "
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated here so that a reader sees them
     "login": "30/m/ip",
+    # per IP, and per (account, IP): accounts.adapter puts the client IP into the key, so a
+    # guesser's failures do not lock the owner out (issue 14, finding 11)
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -336,6 +357,34 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), enforced everywhere so that tests and the demo run
+# under the production policy. Nothing comes from another origin (no CDN, no outside service).
+# Scripts: our files, plus inline scripts that carry the request's nonce. Styles allow
+# 'unsafe-inline' because templates and the Wagtail admin set style attributes; CSS cannot
+# run script. The Wagtail admin gets its own script rule (core.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Wagtail 8's admin widgets (date and time choosers, inline panels) write inline <script>
+# elements that cannot carry a nonce, so under /admin/ scripts may be inline; the rest of
+# the policy stays (no other origin, no plugins, no framing by others). The admin is
+# behind login and TOTP.
+CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC = [SELF, "'unsafe-inline'"]
 
 LOGGING = {
     "version": 1,

@@ -149,3 +149,59 @@ def test_employee_on_the_roster_activates_an_account_and_is_logged_in(page):
     page.get_by_role("button", name="Aktifkan akun").click()
     expect(page.get_by_text("Akun Anda aktif. Selamat datang, Rina Lestari!")).to_be_visible()
     assert Employee.objects.get(nip=nip).user.username == nip
+
+
+def test_the_csp_watch_catches_an_inline_script_without_nonce(page):
+    """The browser tests fail on CSP violations; this proves the watch sees one."""
+    page.goto("/akun/login/")
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.pwned = 1'; document.body.append(s); }")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.pwned") is None
+    assert any("script-src" in line for line in page.csp_violations)
+    page.csp_violations.clear()
+
+
+def _admin_login(page, user, next_url):
+    page.goto(f"/akun/login/?next={next_url}")
+    page.get_by_label("Email atau NIP").fill(user.email)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_auditor_grant_waits_for_a_second_hr_in_the_admin(page, settings):
+    """Separation of duties in the browser, and the admin's role form (with Wagtail's inline
+    date-chooser script) and review page under the Content-Security-Policy."""
+    from organizations.models import RoleAssignment
+
+    settings.STAFF_MFA_REQUIRED = False
+    hr_a = UserFactory(email="hr-a@example.test", first_name="Rusdi Ansyari")
+    hr_c = UserFactory(email="hr-c@example.test", first_name="Citra Hapsari")
+    target = UserFactory(email="b@example.test", first_name="Bayu Auditor")
+    for hr in (hr_a, hr_c):
+        role_assign(user=hr, role=Role.HR, acting_user=None)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _admin_login(page, hr_a, "/admin/peran-staf/new/")
+    expect(page.locator("input[name=valid_until]")).to_be_visible()
+    page.locator("select[name=user]").select_option(str(hr_a.pk))
+    page.locator("select[name=role]").select_option("auditor")
+    page.get_by_role("button", name=re.compile("^(Buat|Simpan|Create|Save)$", re.I)).click()
+    expect(page.get_by_text("peran Anda sendiri")).to_be_visible()
+
+    page.locator("select[name=user]").select_option(str(target.pk))
+    page.locator("select[name=role]").select_option("auditor")
+    page.get_by_role("button", name=re.compile("^(Buat|Simpan|Create|Save)$", re.I)).click()
+    expect(page.get_by_text("menunggu persetujuan staf HR lain")).to_be_visible()
+    assignment = RoleAssignment.objects.get(user=target)
+    assert assignment.is_pending
+
+    page.goto(f"/admin/peran-staf/review/{assignment.pk}/")
+    expect(page.get_by_text("Anda yang memberikan peran ini")).to_be_visible()
+    expect(page.get_by_role("button", name="Setujui peran")).to_have_count(0)
+
+    page.context.clear_cookies()
+    _admin_login(page, hr_c, f"/admin/peran-staf/review/{assignment.pk}/")
+    page.get_by_role("button", name="Setujui peran").click()
+    expect(page.get_by_text("disetujui dan kini berlaku")).to_be_visible()
+    assignment.refresh_from_db()
+    assert assignment.approved_by == hr_c

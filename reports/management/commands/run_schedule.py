@@ -2,7 +2,8 @@
 
     every minute     close quiz attempts past their deadline (quizzes)
     every 10 minutes delete evidence packs past their expiry (reports); issue certificates
-                     whose task failed (an unusable signing key, say) (certificates)
+                     whose task failed (an unusable signing key, say) (certificates); drop
+                     HR/auditor role requests left unapproved too long (organizations)
     once a day       from INTEGRITAS_REMINDER_HOUR (WITA): queue `send_reminders_task`
 
 With cron or systemd timers, run `close_expired_attempts` and `send_reminders` instead.
@@ -20,6 +21,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from certificates.services import certificates_issue_missing
+from organizations.services import role_requests_expire
 from quizzes.services import attempts_close_expired
 from reports.evidence import evidence_packs_expire
 from reports.tasks import send_reminders_task
@@ -43,6 +45,7 @@ class Command(BaseCommand):
             if started - last_expiry >= 600 or once:
                 self._run("evidence_packs_expire", evidence_packs_expire)
                 self._run("certificates_issue_missing", certificates_issue_missing)
+                self._run("role_requests_expire", role_requests_expire)
                 last_expiry = started
             now = timezone.localtime()
             if now.hour >= settings.REMINDER_HOUR and reminders_on != now.date():
