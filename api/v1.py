@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.responses import codes_4xx
 
 from certificates.selectors import certificate_by_code
 from organizations.permissions import is_staff_member
@@ -63,7 +62,9 @@ api = NinjaAPI(
     docs_decorator=staff_only,
 )
 
-ERRORS = {codes_4xx: ErrorOut}
+# Every error the API answers, documented on every operation (the body is always ErrorOut).
+ERROR_CODES = frozenset({400, 401, 403, 404, 409, 413, 422, 429})
+ERRORS = {ERROR_CODES: ErrorOut}
 
 
 # --- Errors -------------------------------------------------------------------------------------
