@@ -19,7 +19,6 @@ from django.db import close_old_connections
 from certificates.models import Certificate
 from courses.services import lesson_complete
 
-from .api_support import make_api_client  # noqa: F401 - fixture
 from .factories import EmployeeFactory
 
 MAX_EXAMPLES = 20  # per operation and generation mode: the whole run stays well under a minute
@@ -111,7 +110,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(seeded, make
 
     with capsys.disabled():
         elapsed = time.monotonic() - started
-        print("\nschemathesis: %d cases over %d operations in %.1f s" % (sum(counts.values()), len(operations), elapsed))
+        print(f"\nschemathesis: {sum(counts.values())} cases over {len(operations)} operations in {elapsed:.1f} s")
         for label in sorted(counts):
             print(f"  {label}: {counts[label]} cases, statuses {dict(sorted(statuses[label].items()))}")
         print(f"  failures: {len(failures)}")
