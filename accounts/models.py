@@ -27,3 +27,9 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name()
+
+
+def user_display(user) -> str:
+    """How allauth names a user in its messages ("Berhasil masuk sebagai ..."): the person's
+    name, never the NIP that doubles as the username."""
+    return user.get_full_name()

@@ -6,13 +6,14 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Sertifikat"
 
     def ready(self):
-        from courses.extensions import course_section_register
+        from courses.extensions import course_section_register, next_step_register
         from courses.signals import enrollment_completed
 
-        from .views import course_section
+        from .views import completion_step, course_section
 
         enrollment_completed.connect(_enqueue_issue, dispatch_uid="certificates_issue_on_completion")
         course_section_register(course_section)
+        next_step_register(completion_step)
 
 
 def _enqueue_issue(sender, enrollment_id, **kwargs):

@@ -6,10 +6,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from courses.models import Enrollment, EnrollmentStatus
+from courses.selectors import access_live_course
 from organizations.selectors import employee_for_user
 
 from .models import Certificate
@@ -24,6 +26,36 @@ def course_section(*, request, course, enrollment) -> str:
         return ""
     certificate = Certificate.objects.filter(enrollment=enrollment, is_current=True).first()
     return render_to_string("certificates/includes/course_section.html", {"certificate": certificate}, request=request)
+
+
+def completion_step(*, course, enrollment) -> str:
+    """After the last step of a course: its completion page (courses.extensions.next_step_register)."""
+    return reverse("course_completed", args=[course.pk]) if enrollment.is_completed else ""
+
+
+CERTIFICATE_PENDING_REFRESH_SECONDS = 5
+
+
+@login_required
+@require_safe
+def course_completed(request, course_id: int):
+    """"Kursus selesai": the learner's next step after passing, with the certificate as soon as
+    it is issued ("sedang diterbitkan" until then; the page refreshes itself, no JavaScript)."""
+    course = access_live_course(course_id)
+    employee = employee_for_user(request.user)
+    enrollment = Enrollment.objects.filter(employee=employee, course=course).first() if employee else None
+    if enrollment is None or not enrollment.is_completed:
+        return redirect(course.url)
+    certificate = Certificate.objects.filter(enrollment=enrollment, is_current=True).first()
+    response = TemplateResponse(
+        request,
+        "certificates/course_completed.html",
+        {"course": course, "enrollment": enrollment, "certificate": certificate,
+         "refresh_seconds": None if certificate else CERTIFICATE_PENDING_REFRESH_SECONDS},
+    )
+    if certificate is None:
+        response["Refresh"] = str(CERTIFICATE_PENDING_REFRESH_SECONDS)
+    return response
 
 
 def _file_response(certificate: Certificate, *, suffix: str = ""):

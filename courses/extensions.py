@@ -5,6 +5,11 @@ Courses cannot import them, so they register a renderer in their `AppConfig.read
     course_section_register(render)   # render(request, course, enrollment) -> HTML or ""
 
 Renderers run in registration order; each must issue a fixed number of queries.
+
+The same apps say what a learner's *next step* is once the lessons are done (the final quiz,
+then the completion page with the certificate):
+
+    next_step_register(func)          # func(course, enrollment) -> URL or ""
 """
 
 from collections.abc import Callable
@@ -43,3 +48,25 @@ def learning_sections(request, employee) -> list[SafeString]:
         return []
     rendered = (func(request=request, employee=employee) for func in _learning_sections)
     return [mark_safe(html) for html in rendered if html]
+
+
+# The learner's next step in a course once every lesson is done: the first registered
+# function that answers a URL wins (quizzes: the final quiz not yet passed; certificates: the
+# completion page once the enrollment is complete).
+_next_steps: list[Callable[..., str]] = []
+
+
+def next_step_register(func: Callable[..., str]) -> Callable[..., str]:
+    if func not in _next_steps:
+        _next_steps.append(func)
+    return func
+
+
+def next_step_url(course, enrollment) -> str:
+    if enrollment is None:
+        return ""
+    for func in _next_steps:
+        url = func(course=course, enrollment=enrollment)
+        if url:
+            return url
+    return ""

@@ -193,6 +193,13 @@ class Outline:
     def first_unfinished(self) -> LessonPage | None:
         return next((lesson for lesson in self.lessons if lesson.pk not in self.done_ids), None)
 
+    def next_unfinished(self, lesson: LessonPage) -> LessonPage | None:
+        """The first lesson not yet done after `lesson`, else the first not done before it."""
+        ids = [item.pk for item in self.lessons]
+        start = ids.index(lesson.pk) + 1 if lesson.pk in ids else 0
+        ordered = self.lessons[start:] + self.lessons[:start]
+        return next((item for item in ordered if item.pk not in self.done_ids), None)
+
     def neighbours(self, lesson: LessonPage) -> tuple[LessonPage | None, LessonPage | None]:
         ids = [item.pk for item in self.lessons]
         if lesson.pk not in ids:

@@ -77,18 +77,24 @@ def enrollments_ensure_mandatory(*, employee) -> int:
 
 
 def enrollments_assign_preview(*, course: CoursePage, opds) -> dict[int, tuple[int, int]]:
-    """Per OPD id: (active employees in the course audience, of whom already enrolled)."""
-    from django.db.models import Count, Q
+    """Per OPD id: (active employees in the course audience, of whom already enrolled).
+
+    Two grouped queries: counting over a join with enrollments would count an employee once
+    per enrollment in *any* course."""
+    from django.db.models import Count
 
     from organizations.models import Employee
 
     with_audience([course])
-    rows = (
-        Employee.objects.filter(course.audience_q(), opd__in=opds)
-        .values("opd_id")
-        .annotate(total=Count("pk"), enrolled=Count("pk", filter=Q(enrollments__course=course)))
+    audience = Employee.objects.filter(course.audience_q(), opd__in=opds)
+    totals = dict(audience.values("opd_id").annotate(n=Count("pk")).values_list("opd_id", "n"))
+    enrolled = dict(
+        Enrollment.objects.filter(course=course, employee__in=audience)
+        .values("employee__opd_id")
+        .annotate(n=Count("pk"))
+        .values_list("employee__opd_id", "n")
     )
-    return {row["opd_id"]: (row["total"], row["enrolled"]) for row in rows}
+    return {opd_id: (total, enrolled.get(opd_id, 0)) for opd_id, total in totals.items()}
 
 
 def enrollments_assign(*, course: CoursePage, opds, acting_user) -> int:

@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from organizations.selectors import employee_for_user
 
-from .extensions import course_sections, learning_sections
+from .extensions import course_sections, learning_sections, next_step_url
 from .models import CoursePage, EnrollmentSource, LessonPage
 from .selectors import (
     access_live_course,
@@ -155,13 +155,18 @@ def complete_lesson(request, lesson_id: int):
     enrollment = enrollment_for(employee=employee_for_user(request.user), course=course)
     if enrollment is not None and enrollment.is_completed and created:
         messages.success(request, _("Selamat! Anda telah menyelesaikan kursus “%(title)s”.") % {"title": course.title})
-        return redirect(course.url)
+        return redirect(next_step_url(course, enrollment) or course.url)
     outline = course_outline(course=course, enrollment=enrollment)
     if created:
         messages.success(request, _("Pelajaran “%(title)s” ditandai selesai.") % {"title": lesson.title})
-    _previous, following = outline.neighbours(lesson)
-    target = following or outline.first_unfinished
-    return redirect(target.url if target is not None else course.url)
+    target = outline.next_unfinished(lesson)
+    if target is not None:
+        return redirect(target.url)
+    # every lesson is done: on to the final quiz, or the completion page
+    step = next_step_url(course, enrollment)
+    if step and created and not enrollment.is_completed:
+        messages.info(request, _("Semua pelajaran sudah selesai. Langkah berikutnya: kuis akhir."))
+    return redirect(step or course.url)
 
 
 @login_required

@@ -73,9 +73,21 @@ class OpdViewSet(ModelViewSet):
     menu_order = 210
     add_to_admin_menu = True
     form_fields = ["code", "name", "kind", "parent", "head", "active"]
-    list_display = ["name", "code", Column("kind", label=gettext_lazy("Jenis")), "parent", BooleanColumn("active")]
-    list_export = ["code", "name", "kind", "parent.code", "active"]
-    export_headings = {"parent.code": gettext_lazy("Kode induk")}
+    list_display = [
+        "name",
+        "code",
+        Column("kind", accessor="get_kind_display", label=gettext_lazy("Jenis")),
+        "parent",
+        BooleanColumn("active", label=gettext_lazy("Aktif")),
+    ]
+    list_export = ["code", "name", "kind", "parent_code", "active"]
+    export_headings = {
+        "code": gettext_lazy("Kode"),
+        "name": gettext_lazy("Nama"),
+        "kind": gettext_lazy("Jenis"),
+        "parent_code": gettext_lazy("Kode induk"),
+        "active": gettext_lazy("Aktif"),
+    }
     export_filename = "opd"
     filterset_class = OpdFilterSet
     search_fields = ["name", "code"]
@@ -149,7 +161,7 @@ class EmployeeViewSet(ModelViewSet):
         Column("nip", label=gettext_lazy("NIP")),
         "opd",
         "position",
-        Column("employment_type", label=gettext_lazy("Jenis")),
+        Column("employment_type", accessor="get_employment_type_display", label=gettext_lazy("Jenis")),
         BooleanColumn("active", label=gettext_lazy("Aktif")),
     ]
     list_export = ["nip", "full_name", "email", "opd.code", "opd.name", "position", "employment_type", "active"]

@@ -96,8 +96,9 @@ def seed_employees(opds: dict[str, Opd]) -> None:
         employment_type = EmploymentType.PNS if roll < 0.75 else EmploymentType.PPPK if roll < 0.9 else EmploymentType.NON_ASN
         name = SPECIAL_NAMES[i // 100] if i % 100 == 7 else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         nip = _fictional_nip(rng, i, employment_type)
-        if employment_type == EmploymentType.NON_ASN and rng.random() < 0.6:
-            nip = None
+        if employment_type == EmploymentType.NON_ASN:
+            rng.random()  # the draw an earlier version made here: keeps the rest of the demo roster unchanged
+            nip = None  # non-ASN staff have no NIP (the employee form says so)
         email = f"pegawai{i + 1:03d}@{DEMO_DOMAIN}"
         position = rng.choice(POSITIONS.get(opd.kind, POSITIONS["lainnya"]))
         if email in existing:

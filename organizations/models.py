@@ -60,6 +60,11 @@ class Opd(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def parent_code(self) -> str:
+        """The parent's code, or "" for a top-level OPD (exports must not stop at a missing parent)."""
+        return self.parent.code if self.parent_id else ""
+
     def clean(self):
         super().clean()
         if self.head_id and self.pk and self.head.opd_id != self.pk:

@@ -59,6 +59,7 @@ class QuizViewSet(ModelViewSet):
         "pass_mark",
         BooleanColumn("active", label=gettext_lazy("Aktif")),
         Column("analysis_link", label=gettext_lazy("Analisis")),
+        Column("quality_link", label=gettext_lazy("Mutu butir")),
     ]
     list_filter = ["course", "kind", "active"]
     copy_view_enabled = False
@@ -157,8 +158,68 @@ def _analysis_xlsx(quiz: Quiz, rows: list[dict]) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET"])
+def bank_quality_view(request):
+    """Item quality of the question banks: a course list with warning counts, or one course's
+    (or one quiz's categories') warnings and bank size per category."""
+    from courses.models import CoursePage
+
+    from .quality import KEY_LONGEST_SHARE, LENGTH_MIN_DIFFERENCE, LENGTH_RATIO
+    from .selectors import question_bank_warnings
+
+    _require(request, "quizzes.change_question")
+    context = {"ratio": LENGTH_RATIO, "min_difference": LENGTH_MIN_DIFFERENCE, "share": int(KEY_LONGEST_SHARE * 100)}
+    quiz = course = None
+    if request.GET.get("kuis"):
+        quiz = get_object_or_404(Quiz.objects.select_related("course"), pk=_int_or_404(request.GET["kuis"]))
+        course = quiz.course
+    elif request.GET.get("kursus"):
+        course = get_object_or_404(CoursePage, pk=_int_or_404(request.GET["kursus"]))
+    if course is None:
+        course_ids = Question.objects.filter(active=True).values_list("course_id", flat=True).distinct()
+        courses = CoursePage.objects.filter(pk__in=course_ids).order_by("title")
+        context["courses"] = [(c, len(question_bank_warnings(course_id=c.pk)[0])) for c in courses]
+        return TemplateResponse(request, "quizzes/admin/bank_quality.html", context)
+    categories = quiz.category_list if quiz else None
+    warnings, sizes = question_bank_warnings(course_id=course.pk, categories=categories)
+    context.update(
+        course=course, quiz=quiz, warnings=warnings, sizes=sizes, draw=_draw_rows(quiz, sizes) if quiz else [],
+        quizzes=Quiz.objects.filter(course=course, active=True).order_by("-kind"),
+        missing=[name for name in (categories or []) if name not in sizes],
+    )
+    return TemplateResponse(request, "quizzes/admin/bank_quality.html", context)
+
+
+def _draw_rows(quiz: Quiz, sizes: dict[str, int]) -> list[dict]:
+    """Per category the quiz draws from: bank size, questions per attempt (at most), and
+    whether a second attempt must repeat questions (fewer than twice the draw)."""
+    import math
+
+    names = quiz.category_list or list(sizes)
+    if not quiz.category_list:  # the whole bank is one group
+        total = sum(sizes.values())
+        per = min(quiz.question_count, total)
+        return [{"name": _("seluruh bank"), "size": total, "per_attempt": per, "repeats": total < 2 * per}]
+    per = math.ceil(quiz.question_count / len(names))
+    rows = []
+    for name in names:
+        size = sizes.get(name, 0)
+        rows.append({"name": name, "size": size, "per_attempt": min(per, size), "repeats": 0 < size < 2 * per})
+    return rows
+
+
+def _int_or_404(value: str) -> int:
+    from django.http import Http404
+
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
+
+
 def admin_urlpatterns():
     return [
+        path("mutu-soal/", bank_quality_view, name="quizzes_bank_quality"),
         path("impor-soal/", question_import_view, name="quizzes_import"),
         path("impor-soal/<int:pk>/", question_import_preview_view, name="quizzes_import_preview"),
         path("impor-soal/<int:pk>/konfirmasi/", question_import_confirm_view, name="quizzes_import_confirm"),

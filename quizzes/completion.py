@@ -9,3 +9,15 @@ def final_quiz_passed(enrollment) -> bool:
     if enrollment.final_quiz_passed_at is not None:
         return True
     return not Quiz.objects.filter(course_id=enrollment.course_id, kind=QuizKind.FINAL, active=True).exists()
+
+
+def next_step(*, course, enrollment) -> str:
+    """The final quiz, while the learner has not passed it (courses.extensions.next_step_register)."""
+    from django.urls import reverse
+
+    from .models import Quiz, QuizKind
+
+    if enrollment.final_quiz_passed_at is not None or enrollment.is_completed:
+        return ""
+    quiz_id = Quiz.objects.filter(course_id=course.pk, kind=QuizKind.FINAL, active=True).values_list("pk", flat=True).first()
+    return reverse("quiz_detail", args=[quiz_id]) if quiz_id else ""

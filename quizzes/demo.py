@@ -43,9 +43,9 @@ def seed(*, stdout, style):
             Quiz.objects.get_or_create(
                 course=course, kind=QuizKind.PRETEST, active=True,
                 defaults={
-                    "title": "Pre-test: seberapa kenal Anda dengan gratifikasi?", "question_count": 6, "pass_mark": 70,
+                    "title": "Tes awal: seberapa kenal Anda dengan gratifikasi?", "question_count": 6, "pass_mark": 70,
                     "max_attempts": 1, "review_policy": ReviewPolicy.SCORE, "requires_lessons": False,
-                    "instructions": "Pre-test mengukur pengetahuan awal dan tidak dihitung untuk kelulusan.",
+                    "instructions": "Tes awal mengukur pengetahuan awal dan tidak dihitung untuk kelulusan.",
                 },
             )
     stdout.write(style.MIGRATE_HEADING("Kuis demo:"))

@@ -49,6 +49,12 @@ class ImportRow:
 class QuestionPreview:
     rows: list[ImportRow]
     notices: list[str]
+    # per course of the file: item-quality warnings for the bank as it would be after import
+    quality: list[tuple[CoursePage, list]] = field(default_factory=list)
+
+    @property
+    def quality_count(self) -> int:
+        return sum(len(warnings) for _course, warnings in self.quality)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -117,4 +123,30 @@ def questions_preview(*, filename: str, content: bytes) -> QuestionPreview:
             row.errors.append(_("Pertanyaan yang sama muncul dua kali dalam berkas."))
         seen.add(identity)
         rows.append(row)
-    return QuestionPreview(rows=rows, notices=notices)
+    return QuestionPreview(rows=rows, notices=notices, quality=_quality(rows))
+
+
+def _quality(rows: list[ImportRow]) -> list[tuple[CoursePage, list]]:
+    """Item-quality warnings per course: the course's active bank plus the file's new rows.
+    Bank-level warnings always; per-question ones only when they involve a new row."""
+    from .quality import BankItem, bank_warnings, question_bank_items
+
+    new_rows: dict[int, list[ImportRow]] = {}
+    for row in rows:
+        if row.status == STATUS_NEW and row.course is not None:
+            new_rows.setdefault(row.course.pk, []).append(row)
+    result = []
+    for course_rows in new_rows.values():
+        course = course_rows[0].course
+        bank = question_bank_items(Question.objects.filter(course=course, active=True).prefetch_related("choices"))
+        bank += [
+            BankItem(
+                label=_("Baris %(line)s") % {"line": row.line}, stem=row.text, type=row.type,
+                options=tuple((text, correct) for text, correct, _feedback in row.choices), new=True,
+            )
+            for row in course_rows
+        ]
+        warnings = [w for w in bank_warnings(bank) if w.code == "key_longest" or w.involves_new]
+        if warnings:
+            result.append((course, warnings))
+    return result

@@ -5,6 +5,7 @@ editing or deleting a question later never changes a past attempt's score or rev
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,7 +16,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 
-from .forms import QuestionForm
+from .forms import QuestionForm, QuizForm
 
 QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
@@ -82,13 +83,22 @@ class Choice(models.Model):
 
 
 class QuizKind(models.TextChoices):
-    PRETEST = "pretest", _("Pre-test (tidak dihitung untuk kelulusan)")
+    PRETEST = "pretest", _("Tes awal (tidak dihitung untuk kelulusan)")
     FINAL = "final", _("Kuis akhir")
 
 
 class ReviewPolicy(models.TextChoices):
+    """What a learner sees after submitting an attempt.
+
+    CORRECTNESS_UNTIL_DONE (the default) keeps the bank from leaking: right/wrong per
+    question while the learner may still try again, keys and explanations only once they
+    have passed or used every attempt."""
+
     SCORE = "score", _("Hanya nilai")
     CORRECTNESS = "correctness", _("Nilai dan soal yang benar/salah")
+    CORRECTNESS_UNTIL_DONE = "correctness_until_done", _(
+        "Benar/salah per soal; kunci dan pembahasan setelah lulus atau kesempatan habis"
+    )
     FULL = "full", _("Semuanya, dengan kunci dan pembahasan")
 
 
@@ -104,8 +114,11 @@ class Quiz(models.Model):
         _("jumlah soal"), default=10, validators=[MinValueValidator(1), MaxValueValidator(200)],
         help_text=_("Diambil acak dari bank soal kursus (kategori terpilih, atau semua)."),
     )
-    categories = models.CharField(
-        _("kategori soal"), max_length=500, blank=True, help_text=_("Pisahkan dengan koma. Kosongkan untuk semua kategori.")
+    # ["pengertian", "pelaporan", ...]: the bank's categories this quiz draws from, evenly
+    # (question_count split across them, remainders spread fairly); [] = the whole bank.
+    draw_categories = models.JSONField(
+        _("kategori soal"), default=list, blank=True,
+        help_text=_("Soal diambil merata dari kategori ini. Pisahkan dengan koma. Kosongkan untuk seluruh bank soal kursus."),
     )
     shuffle_questions = models.BooleanField(_("acak urutan soal"), default=True)
     shuffle_choices = models.BooleanField(_("acak urutan pilihan"), default=True)
@@ -119,11 +132,12 @@ class Quiz(models.Model):
         _("jeda antarpercobaan (menit)"), null=True, blank=True, validators=[MaxValueValidator(60 * 24 * 30)]
     )
     review_policy = models.CharField(
-        _("tinjauan setelah kirim"), max_length=20, choices=ReviewPolicy.choices, default=ReviewPolicy.CORRECTNESS
+        _("tinjauan setelah kirim"), max_length=30, choices=ReviewPolicy.choices, default=ReviewPolicy.CORRECTNESS_UNTIL_DONE
     )
     requires_lessons = models.BooleanField(_("semua pelajaran harus selesai dulu"), default=True)
     active = models.BooleanField(_("aktif"), default=True)
 
+    base_form_class = QuizForm
     panels = [
         FieldRowPanel([FieldPanel("course"), FieldPanel("kind")]),
         FieldPanel("title"),
@@ -131,7 +145,7 @@ class Quiz(models.Model):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("question_count"), FieldPanel("pass_mark")]),
-                FieldPanel("categories"),
+                FieldPanel("draw_categories"),
                 FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_choices")]),
             ],
             heading=_("Soal"),
@@ -158,6 +172,13 @@ class Quiz(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        names = self.draw_categories
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ValidationError({"draw_categories": _("Kategori soal harus berupa daftar nama kategori.")})
+        self.draw_categories = self.category_list
+
     @property
     def analysis_link(self):
         from django.urls import reverse
@@ -166,8 +187,22 @@ class Quiz(models.Model):
         return format_html('<a href="{}">{}</a>', reverse("quizzes_item_analysis", args=[self.pk]), _("Analisis butir"))
 
     @property
+    def quality_link(self):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}?kuis={}">{}</a>', reverse("quizzes_bank_quality"), self.pk, _("Mutu butir"))
+
+    @property
     def category_list(self) -> list[str]:
-        return [c.strip() for c in self.categories.split(",") if c.strip()]
+        """The draw categories, cleaned: stripped, without blanks or repeats, in order."""
+        seen: list[str] = []
+        names = self.draw_categories if isinstance(self.draw_categories, list) else []
+        for name in names:
+            name = str(name).strip()
+            if name and name not in seen:
+                seen.append(name)
+        return seen
 
 
 class AttemptState(models.TextChoices):
@@ -186,7 +221,7 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(_("mulai"), default=timezone.now)
     deadline = models.DateTimeField(_("batas waktu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-    # [{"id", "type", "text", "explanation", "choices": [{"id", "text", "correct", "feedback"}]}] in the order shown
+    # [{"id", "type", "category", "text", "explanation", "choices": [{"id" (random, per attempt), "choice" (Choice pk), "text", "correct", "feedback"}]}] in the order shown
     snapshot = models.JSONField(default=list)
     answers = models.JSONField(default=dict)  # {"<question id>": [choice ids]}
     results = models.JSONField(default=dict)  # {"<question id>": true/false}, after grading

@@ -4,6 +4,7 @@ view of an attempt's questions."""
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from courses.selectors import LearningProblem, course_structure, learning_problem
 from organizations.selectors import employee_for_user
 
-from .models import Attempt, AttemptState, Quiz, QuizKind
+from .models import Attempt, AttemptState, Quiz, QuizKind, ReviewPolicy
 
 
 def access_quiz(pk) -> Quiz:
@@ -126,18 +127,85 @@ def public_questions(attempt: Attempt) -> list[dict]:
     ]
 
 
-def review_questions(attempt: Attempt) -> list[dict]:
-    """After submission, what the quiz's review policy allows the learner to see."""
+REVIEW_SCORE = "score"
+REVIEW_CORRECTNESS = "correctness"
+REVIEW_FULL = "full"
+
+
+def quiz_done_for(*, quiz: Quiz, employee) -> bool:
+    """Whether the learner is finished with `quiz`: passed it once, or used every attempt.
+    Until then the keys stay hidden under the `correctness_until_done` policy."""
+    finished = Attempt.objects.filter(quiz=quiz, employee=employee).exclude(state=AttemptState.IN_PROGRESS)
+    counts = finished.aggregate(total=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    if counts["passed"]:
+        return True
+    return quiz.max_attempts is not None and counts["total"] >= quiz.max_attempts
+
+
+@dataclass
+class AttemptReview:
+    """What the result page shows of a submitted attempt.
+
+    level: "score" (the score only), "correctness" (right/wrong per question and the
+    learner's own choices, no key) or "full" (keys, feedback and explanations).
+    withheld: when the keys are held back for now, the sentence that says until when."""
+
+    level: str
+    rows: list[dict]
+    withheld: str = ""
+
+
+def _review_level(attempt: Attempt) -> tuple[str, str]:
     policy = attempt.quiz.review_policy
+    if policy == ReviewPolicy.FULL:
+        return REVIEW_FULL, ""
+    if policy == ReviewPolicy.CORRECTNESS:
+        return REVIEW_CORRECTNESS, ""
+    if policy == ReviewPolicy.CORRECTNESS_UNTIL_DONE:
+        if quiz_done_for(quiz=attempt.quiz, employee=attempt.employee_id):
+            return REVIEW_FULL, ""
+        if attempt.quiz.max_attempts is None:
+            return REVIEW_CORRECTNESS, _("Kunci jawaban dan pembahasan ditampilkan setelah Anda lulus kuis ini.")
+        return REVIEW_CORRECTNESS, _("Kunci jawaban dan pembahasan ditampilkan setelah Anda lulus atau semua kesempatan terpakai.")
+    return REVIEW_SCORE, ""  # "score", and any value this code does not know: show the least
+
+
+def attempt_review(attempt: Attempt) -> AttemptReview:
+    """After submission, what the quiz's review policy allows the learner to see now.
+    The key and explanations are in the rows only at the "full" level."""
+    level, withheld = _review_level(attempt)
+    if level == REVIEW_SCORE:
+        return AttemptReview(level=level, rows=[])
     rows = []
     for number, q in enumerate(attempt.snapshot, start=1):
         chosen = set(attempt.answers.get(str(q["id"]), []))
         row = {"number": number, "text": q["text"], "type": q["type"], "right": attempt.results.get(str(q["id"]))}
-        if policy == "full":
+        if level == REVIEW_FULL:
             row["explanation"] = q["explanation"]
             row["choices"] = [
                 {"text": c["text"], "chosen": c["id"] in chosen, "correct": c["correct"], "feedback": c["feedback"] if c["id"] in chosen or c["correct"] else ""}
                 for c in q["choices"]
             ]
+        else:
+            row["chosen_texts"] = [c["text"] for c in q["choices"] if c["id"] in chosen]
         rows.append(row)
-    return rows
+    return AttemptReview(level=level, rows=rows, withheld=withheld)
+
+
+# --- item quality of a bank (admin) ------------------------------------------------------------------
+
+
+def question_bank_warnings(*, course_id: int, categories: list[str] | None = None) -> tuple[list, dict[str, int]]:
+    """Item-quality warnings for a course's active questions (only `categories` when given),
+    and the number of active questions per category. Two queries."""
+    from .models import Question
+    from .quality import bank_warnings, question_bank_items
+
+    questions = Question.objects.filter(course_id=course_id, active=True).prefetch_related("choices").order_by("pk")
+    if categories:
+        questions = questions.filter(category__in=categories)
+    questions = list(questions)
+    sizes: dict[str, int] = {}
+    for question in questions:
+        sizes[question.category] = sizes.get(question.category, 0) + 1
+    return bank_warnings(question_bank_items(questions)), dict(sorted(sizes.items()))

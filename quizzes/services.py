@@ -8,6 +8,7 @@ lazily whenever the learner comes back).
 
 import datetime
 import random
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment, EnrollmentSource
 from courses.services import enrollment_ensure, enrollment_record_final_quiz_passed
 
+from .drawing import exposure_from_snapshots, questions_draw
 from .models import Attempt, AttemptState, Question, Quiz, QuizKind
 from .scoring import answers_problem, grade, has_passed
 from .selectors import quiz_start_problem
@@ -39,24 +41,48 @@ def _deadline(quiz: Quiz, started: datetime.datetime) -> datetime.datetime | Non
     return deadline
 
 
-def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
-    questions = Question.objects.filter(course_id=quiz.course_id, active=True).prefetch_related("choices")
+_OPAQUE = secrets.SystemRandom()
+
+
+def _opaque_ids(count: int) -> list[int]:
+    """`count` distinct random positive integers (31 bits: they stay ints in forms and JSON)."""
+    return _OPAQUE.sample(range(1, 2**31), count)
+
+
+def _snapshot(quiz: Quiz, employee, rng: random.Random) -> list[dict]:
+    """Draw the attempt's questions (evenly across the quiz's categories, fresh-first for
+    this learner: see drawing.py) and freeze them with their choices and key."""
+    bank = Question.objects.filter(course_id=quiz.course_id, active=True)
     if quiz.category_list:
-        questions = questions.filter(category__in=quiz.category_list)
-    pool = list(questions)
-    drawn = rng.sample(pool, min(quiz.question_count, len(pool)))
+        bank = bank.filter(category__in=quiz.category_list)
+    # what this learner has already seen in any quiz of the course (a pre-test that shares
+    # a category counts too), in the order the attempts were started
+    earlier = Attempt.objects.filter(quiz__course_id=quiz.course_id, employee=employee).order_by("started_at", "pk")
+    exposure = exposure_from_snapshots(enumerate(earlier.values_list("snapshot", flat=True).iterator(), start=1))
+    drawn_ids = questions_draw(
+        bank=bank.values_list("pk", "category"), count=quiz.question_count, categories=quiz.category_list, exposure=exposure, rng=rng
+    )
+    by_id = Question.objects.prefetch_related("choices").in_bulk(drawn_ids)
+    drawn = [by_id[pk] for pk in drawn_ids]
     if not quiz.shuffle_questions:
         drawn.sort(key=lambda q: q.pk)
     snapshot = []
     for question in drawn:
+        # Each choice gets a random identifier for this attempt: the page must not reveal the
+        # order in which the author wrote the choices (database ids would), nor the key.
+        # `choice` keeps the database id for item analysis; it never leaves the server.
+        ids = _opaque_ids(len(question.choices.all()))
         choices = [
-            {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
-            for c in question.choices.all()
+            {"id": opaque, "choice": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
+            for opaque, c in zip(ids, question.choices.all(), strict=True)
         ]
         if quiz.shuffle_choices and question.type != "true_false":
             rng.shuffle(choices)
         snapshot.append(
-            {"id": question.pk, "type": question.type, "text": question.text, "explanation": question.explanation, "choices": choices}
+            {
+                "id": question.pk, "type": question.type, "category": question.category,
+                "text": question.text, "explanation": question.explanation, "choices": choices,
+            }
         )
     return snapshot
 
@@ -84,7 +110,7 @@ def attempt_start(*, quiz: Quiz, employee, now=None, rng: random.Random | None =
             problem = quiz_start_problem(quiz=quiz, employee=employee, now=now)
             if problem is not None:
                 raise QuizRefused(problem.message, problem.code)
-            snapshot = _snapshot(quiz, rng or random.SystemRandom())
+            snapshot = _snapshot(quiz, employee, rng or random.SystemRandom())
             if not snapshot:
                 raise QuizRefused(_("Bank soal kuis ini masih kosong. Hubungi pengelola kursus."), "no_questions")
             if not Enrollment.objects.filter(employee=employee, course_id=quiz.course_id).exists():

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from organizations.selectors import employee_for_user
 
-from .selectors import access_attempt, access_quiz, public_questions, quiz_overview, quizzes_of_course, review_questions
+from .models import QuizKind
+from .selectors import access_attempt, access_quiz, attempt_review, public_questions, quiz_overview, quizzes_of_course
 from .services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit, attempts_close_expired
 
 MAX_JSON_BYTES = 64 * 1024
@@ -158,7 +159,23 @@ def attempt_result(request, attempt_id: int):
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "review": review_questions(attempt),
+            "review": attempt_review(attempt),
             "course_url": reverse("quiz_detail", args=[attempt.quiz_id]),
+            "next_step": _next_step_after(attempt),
         },
     )
+
+
+def _next_step_after(attempt) -> dict | None:
+    """What a passed final quiz leads to: the course's completion page (with the certificate)
+    when the course is now complete, otherwise the lessons still to do."""
+    from courses.extensions import next_step_url
+    from courses.models import Enrollment
+
+    if not attempt.passed or attempt.quiz.kind != QuizKind.FINAL:
+        return None
+    course = attempt.quiz.course
+    enrollment = Enrollment.objects.filter(employee=attempt.employee, course_id=course.pk).first()
+    if enrollment is not None and enrollment.is_completed:
+        return {"url": next_step_url(course, enrollment) or course.url, "completed": True}
+    return {"url": reverse("course_continue", args=[course.pk]), "completed": False}

@@ -29,3 +29,13 @@ def register_import_menu_item():
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action("integritas.question_import", _("Impor soal"), _("Soal diimpor"))
+
+
+class QualityMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quizzes.change_question")
+
+
+@hooks.register("register_admin_menu_item")
+def register_quality_menu_item():
+    return QualityMenuItem(_("Mutu soal"), reverse("quizzes_bank_quality"), icon_name="warning", order=233)

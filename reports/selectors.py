@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, FilteredRelation, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -353,12 +353,30 @@ def mandatory_drilldown(*, user, filters: ReportFilters, opd, status: str = "") 
         employee_id__in=states, course__mandatory=True, is_current=True, issued_at__lt=filters.cutoff
     ).values_list("employee_id", "number"):
         certificates.setdefault(employee_id, []).append(number)
+    courses = [c.pk for c in courses_with_audience() if c.mandatory]
+    lessons_done = dict(
+        LessonProgress.objects.filter(
+            enrollment__employee_id__in=states, enrollment__course_id__in=courses, completed_at__lt=filters.cutoff
+        )
+        .values("enrollment__employee_id")
+        .annotate(n=Count("pk"))
+        .values_list("enrollment__employee_id", "n")
+    )
+    last_activity = dict(
+        Enrollment.objects.filter(
+            employee_id__in=states, course_id__in=courses, enrolled_at__lt=filters.cutoff, last_activity_at__lt=filters.cutoff
+        )
+        .values("employee_id")
+        .annotate(at=Max("last_activity_at"))
+        .values_list("employee_id", "at")
+    )
     rows = []
     for employee in Employee.objects.filter(pk__in=states).order_by("full_name").values("pk", "nip", "full_name", "position", "employment_type"):
         state = states[employee["pk"]]
         if status and state != status:
             continue
-        rows.append({**employee, "status": state, "lessons_done": None, "last_activity": None,
+        rows.append({**employee, "status": state, "lessons_done": lessons_done.get(employee["pk"], 0),
+                     "last_activity": last_activity.get(employee["pk"]),
                      "certificate": ", ".join(sorted(certificates.get(employee["pk"], [])))})
     return rows
 

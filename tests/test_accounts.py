@@ -179,3 +179,16 @@ def test_employee_model_refuses_two_rows_with_one_email_in_other_case(opd_a):
     with pytest.raises(IntegrityError), transaction.atomic():
         EmployeeFactory(email="SAMA@example.test", opd=opd_a)
     assert Employee.objects.count() == 1
+
+
+def test_login_message_names_the_person_not_the_nip(client, roster_user):
+    from django.contrib.messages import get_messages
+
+    roster_user.first_name = "Ani Rahmawati"
+    roster_user.save()
+
+    response = login(client, roster_user.username)
+
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Ani Rahmawati" in text for text in texts), texts
+    assert not any(roster_user.username in text for text in texts)

@@ -585,3 +585,17 @@ def test_block_previews_in_the_editor_use_the_site_stylesheet(db):
     )
     assert "css/site.css" in html
     assert "Pasal 12B dan 12C" in html
+
+
+def test_assign_preview_counts_each_employee_once_whatever_else_they_are_enrolled_in(db, hr, opd_a, make_course):
+    from courses.services import enrollments_assign_preview
+
+    course, other_1, other_2 = make_course(), make_course(), make_course()
+    busy, fresh, done = EmployeeFactory.create_batch(3, opd=opd_a)
+    for other in (other_1, other_2):
+        Enrollment.objects.create(employee=busy, course=other)
+        Enrollment.objects.create(employee=done, course=other)
+    Enrollment.objects.create(employee=done, course=course)
+
+    assert enrollments_assign_preview(course=course, opds=[opd_a]) == {opd_a.pk: (3, 1)}
+    assert enrollments_assign(course=course, opds=[opd_a], acting_user=hr) == 2

@@ -606,3 +606,26 @@ def test_report_rows_escape_names_from_the_roster(client, hr, make_course):
     assert "<script>alert" not in body and "&lt;script&gt;alert" in body
     assert "Kepala &lt;b&gt;Tebal&lt;/b&gt;" in body and 'data-opd="X&lt;1&gt;"' in body
     assert '"><script>' not in body
+
+
+def test_all_mandatory_drilldown_shows_lessons_done_and_last_activity(hr, make_course, opd_a):
+    from courses.models import LessonProgress
+    from reports.selectors import mandatory_drilldown
+
+    first, second = make_course(lessons=2), make_course(lessons=1)
+    studying, idle = EmployeeFactory(opd=opd_a), EmployeeFactory(opd=opd_a)
+    earlier, later = timezone.now() - datetime.timedelta(days=3), timezone.now() - datetime.timedelta(hours=2)
+    for course, when in ((first, earlier), (second, later)):
+        enrollment = _enrol(studying, course, state="in_progress", when=when)
+        enrollment.last_activity_at = when
+        enrollment.save()
+        for lesson in course.get_children().specific():
+            LessonProgress.objects.create(enrollment=enrollment, lesson=lesson)
+    _enrol(idle, first, state="not_started", when=earlier)
+
+    rows = {r["full_name"]: r for r in mandatory_drilldown(user=hr, filters=ReportFilters(course=None, as_of=timezone.localdate()), opd=opd_a)}
+
+    assert rows[studying.full_name]["lessons_done"] == 3
+    assert rows[studying.full_name]["last_activity"] == later
+    assert rows[idle.full_name]["lessons_done"] == 0
+    assert rows[idle.full_name]["last_activity"] is None

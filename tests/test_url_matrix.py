@@ -96,6 +96,7 @@ OURS = {
     "search": ("/cari/?q=uji", "get", LOGGED_IN_200),
     "course_enroll": ("/belajar/kursus/{course_optional}/daftar/", "post", LOGGED_IN_R),
     "course_continue": ("/belajar/kursus/{course_a}/lanjutkan/", "get", LOGGED_IN_R),
+    "course_completed": ("/belajar/kursus/{course_a}/selesai/", "get", LOGGED_IN_R),  # not completed: back to the course
     # a lesson of OPD B's course: refused with a message, nothing recorded
     "lesson_complete": ("/belajar/pelajaran/{lesson_b}/selesai/", "post", LOGGED_IN_R),
     "courses_assign": ("/admin/tugaskan-kursus/", "get", ADMIN_HR_ONLY),
@@ -110,6 +111,7 @@ OURS = {
     "quizzes_import_preview": ("/admin/impor-soal/{question_import}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_import_confirm": ("/admin/impor-soal/{question_import}/konfirmasi/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
     "quizzes_item_analysis": ("/admin/analisis-kuis/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_bank_quality": ("/admin/mutu-soal/?kuis={quiz}", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:index": ("/admin/bank-soal/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:index_results": ("/admin/bank-soal/results/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:add": ("/admin/bank-soal/new/", "get", ADMIN_EDITOR_ONLY),

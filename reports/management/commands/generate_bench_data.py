@@ -183,7 +183,7 @@ class Command(BaseCommand):
             question.save()
             Quiz.objects.create(course=course, kind=QuizKind.FINAL, title=f"Kuis akhir {n:02d}", question_count=1, max_attempts=0, requires_lessons=False)
             if n <= 2:
-                Quiz.objects.create(course=course, kind=QuizKind.PRETEST, title=f"Pre-test {n:02d}", question_count=1, max_attempts=1, requires_lessons=False)
+                Quiz.objects.create(course=course, kind=QuizKind.PRETEST, title=f"Tes awal {n:02d}", question_count=1, max_attempts=1, requires_lessons=False)
             made.append(course)
         self._say(f"{count} kursus, {count * LESSONS_PER_COURSE} pelajaran")
         return list(CoursePage.objects.filter(slug__startswith="bench-kursus-").order_by("slug"))

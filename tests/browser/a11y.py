@@ -1,0 +1,50 @@
+"""Accessibility and phone-width checks that every browser journey can call on each page.
+
+axe-core (vendored by axe-playwright-python, no network) runs on the page as it is; any
+violation of any impact fails the test, with the rule, impact and the first offending nodes.
+"""
+
+from axe_playwright_python.sync_playwright import Axe
+
+_axe = Axe()
+
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def axe_violations(page) -> list[str]:
+    results = _axe.run(page)
+    found = []
+    for violation in results.response["violations"]:
+        targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+        first = violation["nodes"][0]
+        detail = (first.get("failureSummary") or "").replace("\n", " ")[:300]
+        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets} — {first['html'][:160]} — {detail}")
+    return found
+
+
+def body_overflow(page) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when nothing sticks out)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def check_page(page, label: str, report: dict | None = None) -> None:
+    """axe at 360 px and 1280 px, and no sideways scroll of the whole page on a phone.
+    Restores the viewport it found. `report` (optional) collects the figures per page."""
+    original = page.viewport_size
+    problems = []
+    # axe measures colours as they are at that instant: let fades and slide-ins finish first
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important; }")
+    for name, size in (("360", PHONE), ("1280", DESKTOP)):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(50)
+        violations = axe_violations(page)
+        problems += [f"[{name} px] {v}" for v in violations]
+        if name == "360":
+            overflow = body_overflow(page)
+            if overflow > 0:
+                problems.append(f"[360 px] the page scrolls sideways by {overflow} px")
+        if report is not None:
+            report.setdefault(label, {})[name] = len(violations)
+    page.set_viewport_size(original)
+    assert not problems, f"{label} ({page.url}):\n" + "\n".join(problems)

@@ -1,0 +1,61 @@
+"""Issue 13: HR walks the admin pages our code adds; every one passes axe-core at 360 px and
+1280 px, and none scrolls the whole page sideways on a phone (tables scroll in their box)."""
+
+import re
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from organizations.models import EmploymentType, Role
+from organizations.services import role_assign
+
+from ..factories import EmployeeFactory, OpdFactory, UserFactory
+from ..test_reports import _enrol
+from .a11y import check_page
+from .test_report_flow import _staff_log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_hr_walks_reports_and_assignment_on_a_phone_and_a_desktop(page, make_course):
+    dinsos = OpdFactory(code="SETDA-BAG-KERJASAMA-AGRARIA", name="Bagian Kerja Sama dan Agraria Sekretariat Daerah")
+    course = make_course(lessons=2, title="Pengaduan Pelanggaran (Whistleblowing) dan LHKPN")
+    other = make_course(lessons=1, title="Konflik Kepentingan")
+    people = [EmployeeFactory(opd=dinsos, full_name=f"Pegawai Uji {i}") for i in range(6)]
+    EmployeeFactory(opd=dinsos, employment_type=EmploymentType.NON_ASN, nip=None, full_name="Honorer Uji")
+    for person in people[:3]:
+        _enrol(person, other, state="completed", when=timezone.now())
+    _enrol(people[0], course, state="in_progress", when=timezone.now())
+    hr = UserFactory(email="hr@example.test")
+    role_assign(user=hr, role=Role.HR, acting_user=None)
+    secret = generate_totp_secret()
+    TOTP.activate(hr, secret)
+
+    _staff_log_in(page, "/admin/laporan/penyelesaian/", hr.email, secret)
+    expect(page.get_by_role("heading", name="Laporan Penyelesaian Pelatihan")).to_be_visible()
+    check_page(page, "laporan penyelesaian")
+    page.locator('tr[data-opd="SETDA-BAG-KERJASAMA-AGRARIA"]').get_by_role("link").first.click()
+    expect(page.locator("#peserta tbody tr")).to_have_count(7)
+    check_page(page, "rincian OPD")
+
+    # the assignment preview counts each employee once, and says what the result will be
+    page.goto("/admin/tugaskan-kursus/")
+    page.get_by_label("Kursus").select_option(label=course.title)
+    page.get_by_label(dinsos.name).check()
+    page.get_by_role("button", name=re.compile("Pratinjau|Lihat")).click()
+    expect(page.get_by_text("6 pegawai akan didaftarkan. Lanjutkan?")).to_be_visible()
+    check_page(page, "tugaskan kursus")
+
+    for path, label in (
+        ("/admin/laporan/jp/", "buku JP"),
+        ("/admin/laporan/peningkatan/", "peningkatan"),
+        ("/admin/laporan/rekap-beku/", "rekap beku"),
+        ("/admin/laporan/pengingat/", "log pengingat"),
+        ("/admin/impor-pegawai/", "impor pegawai"),
+        ("/admin/pegawai/", "pegawai"),
+        ("/admin/opd/", "OPD"),
+    ):
+        page.goto(path)
+        check_page(page, label)
