@@ -19,7 +19,7 @@ from django.db import close_old_connections
 from certificates.models import Certificate
 from courses.services import lesson_complete
 
-from .factories import EmployeeFactory
+from .factories import EmployeeFactory, make_nip
 
 MAX_EXAMPLES = 20  # per operation and generation mode: the whole run stays well under a minute
 
@@ -107,6 +107,15 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(seeded, make
     response = case.call_and_validate(headers=headers, checks=checks)
     assert response.status_code == 200 and response.json()["sha256"] == seeded.sha256
     counts[verify.label] += 1
+    # and a roster write that succeeds (random rows never pass the NIP checks), then its dry run
+    roster = schema["/api/v1/roster"]["PUT"]
+    row = {"nip": make_nip(), "nama": "Pegawai Skema", "email": "skema@contoh.go.id", "opd_kode": "OPD-A", "jenis_pegawai": "PNS"}
+    for body in ({"rows": [row]}, {"rows": [row], "dry_run": True}):
+        case = roster.Case(body=body, headers={"Idempotency-Key": "skema-1" if "dry_run" not in body else "skema-2"})
+        response = case.call_and_validate(headers=headers, checks=checks)
+        assert response.status_code == 200, response.text
+        statuses[roster.label][200] += 1
+        counts[roster.label] += 1
 
     with capsys.disabled():
         elapsed = time.monotonic() - started
