@@ -4,8 +4,9 @@ Runs in-process through Django's WSGI handler, inside the test's transaction, so
 the same on SQLite and PostgreSQL. Django closes "old" database connections at the start
 and end of each request (`close_old_connections`); inside a test transaction that would
 close the test's own connection (on PostgreSQL every request then answers 500, "the
-connection is closed": checked by removing the two lines below), so the fixture detaches those two signal receivers for the run, exactly as Django's test client
-does around each request.
+connection is closed": checked by removing the two lines below), so the fixture detaches
+those two signal receivers for the run, exactly as Django's test client does around each
+request.
 """
 
 import collections
