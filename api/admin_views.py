@@ -49,6 +49,16 @@ class ApiClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["opds"].queryset = Opd.objects.filter(active=True).order_by("name")
         self.fields["opds"].required = False
+        # staff only (a handful), not every learner's account
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        from organizations.models import RoleAssignment
+
+        active = RoleAssignment.objects.active().values("user_id")
+        self.fields["owner"].queryset = (
+            get_user_model().objects.filter(Q(is_superuser=True) | Q(pk__in=active), is_active=True).order_by("email")
+        )
         if for_user is not None and not self.instance.pk:
             self.fields["owner"].initial = for_user.pk
 

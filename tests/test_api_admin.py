@@ -64,8 +64,12 @@ def test_bad_client_form_is_refused_with_a_message(client, hr, opd_a, overrides,
 
 def test_owner_must_be_staff(client, hr, opd_a, learner):
     client.force_login(hr)
+    form = client.get("/admin/klien-api/new/").content.decode()
+    owner_select = form[form.index('name="owner"') : form.index("</select>", form.index('name="owner"'))]
+    assert f'value="{hr.pk}"' in owner_select
+    assert f'value="{learner.pk}"' not in owner_select  # learners are not offered as owners
     response = client.post("/admin/klien-api/new/", _form(opd_a, learner))
-    assert "Penanggung jawab harus staf" in response.content.decode()
+    assert "error-message" in response.content.decode()
     assert not ApiClient.objects.exists()
 
 
