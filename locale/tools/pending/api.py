@@ -11,6 +11,7 @@ T = {
     "Buat kunci baru": "Make a new key",
     "Cabut kunci": "Revoke key",
     "Cabut kunci API": "Revoke API key",
+    "Cabut kunci ini? Sistem yang memakainya langsung ditolak, dan kunci yang dicabut tidak dapat dipulihkan.": "Revoke this key? Systems using it are refused at once, and a revoked key cannot be restored.",
     "Dicabut": "Revoked",
     "dicabut": "revoked",
     "Diterapkan": "Applied",
