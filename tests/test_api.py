@@ -439,3 +439,25 @@ def test_docs_are_for_staff_only_and_use_local_assets(client, learner, make_staf
         "/api/v1/certificates",
         "/api/v1/certificates/{code}",
     }
+
+
+@pytest.mark.parametrize("path", ["/api/v1/employees", "/api/v1/enrollments", "/api/v1/jp", "/api/v1/certificates"])
+def test_list_queries_do_not_grow_with_rows(client, make_api_client, opd_a, make_course, path, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    course = make_course(lessons=1)
+    _c, key = make_api_client(opds=[opd_a])
+
+    def add(n):
+        for _ in range(n):
+            employee = EmployeeFactory(opd=opd_a)
+            with django_capture_on_commit_callbacks(execute=True):
+                lesson_complete(employee=employee, lesson=course.test_lessons[0])
+
+    add(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path, **auth(key)).json()["count"] == 2
+    add(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(path, **auth(key)).json()["count"] == 10
