@@ -42,6 +42,7 @@ urlpatterns = [
     path("akun/", include("organizations.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("api.urls")),
     path("", include("reports.urls")),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),

@@ -26,6 +26,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "organizations.change_roleassignment",
         "organizations.delete_roleassignment",
         "certificates.view_certificate",
+        # the HR systems' API clients (api app; named here as strings, no import upward)
+        "api.view_apiclient",
+        "api.add_apiclient",
+        "api.change_apiclient",
     },
     Role.COORDINATOR: STAFF_BASE | ROSTER_READ | {"certificates.view_certificate"},
     Role.AUDITOR: STAFF_BASE

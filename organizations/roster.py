@@ -264,8 +264,29 @@ def roster_check(*, records, notices, deactivate_missing: bool = False) -> Roste
     """Check rows read from a roster file against the database as it is now. Writes nothing."""
     if not records:
         raise RosterFileError(_("Berkas tidak berisi satu baris data pun."))
+    return roster_preview_records(records=records, notices=notices, deactivate_missing=deactivate_missing)
+
+
+def roster_preview_records(
+    *,
+    records: list[tuple[int, dict[str, str]]],
+    notices: list[str] | None = None,
+    deactivate_missing: bool = False,
+    opd_scope: frozenset[int] | None = None,
+) -> RosterPreview:
+    """Check roster rows (`(line, {column: text})`, as read from a file or sent as JSON)
+    against the database. Writes nothing.
+
+    `opd_scope`, when given, is the set of OPD ids the sender may write: a row for another
+    OPD, or one that would move an employee out of another OPD, is an error, and
+    `deactivate_missing` touches only employees of those OPDs.
+    """
     opds_by_code = {opd.code.upper(): opd for opd in Opd.objects.all()}
     rows = [_clean_row(line, record, opds_by_code) for line, record in records]
+    if opd_scope is not None:
+        for row in rows:
+            if row.opd_id is not None and row.opd_id not in opd_scope:
+                row.errors.append(_("OPD \"%(code)s\" di luar cakupan Anda.") % {"code": row.opd_code})
 
     # Duplicates inside the file: the first occurrence stands, later ones are errors.
     first_nip: dict[str, int] = {}
@@ -330,6 +351,8 @@ def roster_check(*, records, notices, deactivate_missing: bool = False) -> Roste
                         _("Email %(email)s sudah dipakai pegawai lain (%(name)s).")
                         % {"email": row.email, "name": holder.full_name}
                     )
+        if opd_scope is not None and existing is not None and existing.opd_id not in opd_scope:
+            row.errors.append(_("Pegawai ini terdaftar di OPD di luar cakupan Anda; hubungi BKPSDM."))
         if row.errors:
             row.status = STATUS_ERROR
             continue
@@ -362,7 +385,10 @@ def roster_check(*, records, notices, deactivate_missing: bool = False) -> Roste
     preview = RosterPreview(rows=rows, notices=notices, deactivate_missing=deactivate_missing)
     if deactivate_missing and not preview.has_errors:
         matched = {row.employee_id for row in rows if row.employee_id}
+        candidates = Employee.objects.filter(active=True)
+        if opd_scope is not None:
+            candidates = candidates.filter(opd_id__in=opd_scope)
         preview.to_deactivate = list(
-            Employee.objects.filter(active=True).exclude(pk__in=matched).select_related("opd").order_by("opd__code", "full_name")
+            candidates.exclude(pk__in=matched).select_related("opd").order_by("opd__code", "full_name")
         )
     return preview

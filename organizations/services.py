@@ -33,6 +33,7 @@ from .roster import (
     roster_parsed_unpack,
     roster_preview,
     roster_preview_pack,
+    roster_preview_records,
     roster_preview_unpack,
     roster_read,
 )
@@ -123,6 +124,41 @@ def roster_import(
     return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
 
 
+def roster_import_records(
+    *,
+    records: list[tuple[int, dict[str, str]]],
+    label: str,
+    content: bytes,
+    acting_user=None,
+    deactivate_missing: bool = False,
+    dry_run: bool = False,
+    source: str = "api",
+    opd_scope: frozenset[int] | None = None,
+    audit_data: dict | None = None,
+) -> RosterImportResult:
+    """Import roster rows that arrived as data rather than a file (the HR systems' API):
+    the same checks, messages and all-or-nothing rule as `roster_import`.
+
+    `content` is what was sent (kept as evidence, with its SHA-256); `label` names it in the
+    import history. Raises RosterRejected when any row is bad; nothing is written then.
+    """
+    preview = roster_preview_records(records=records, deactivate_missing=deactivate_missing, opd_scope=opd_scope)
+    if preview.has_errors:
+        raise RosterRejected(preview)
+    if dry_run:
+        return RosterImportResult(roster_import=None, preview=preview, dry_run=True)
+    with transaction.atomic():
+        record = RosterImport.objects.create(
+            filename=label[:255],
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            deactivate_missing=deactivate_missing,
+            uploaded_by=acting_user,
+        )
+        _roster_apply(record=record, preview=preview, acting_user=acting_user, source=source, audit_data=audit_data)
+    return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
+
+
 def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImportResult:
     """Apply a staged upload after HR confirmed its preview.
 
@@ -178,7 +214,7 @@ def _apply_heads(preview: RosterPreview) -> None:
     Opd.objects.filter(head__isnull=False).filter(Q(head__active=False) | ~Q(head__opd=F("pk"))).update(head=None)
 
 
-def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, source: str) -> None:
+def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, source: str, audit_data: dict | None = None) -> None:
     now = timezone.now()
     new_rows = [row for row in preview.rows if row.status == STATUS_NEW]
     changed_rows = [row for row in preview.rows if row.status == STATUS_CHANGED]
@@ -243,6 +279,7 @@ def _roster_apply(*, record: RosterImport, preview: RosterPreview, acting_user, 
             "sha256": record.sha256,
             "counts": counts,
             "deactivated_nips": [e.nip or e.email for e in preview.to_deactivate],
+            **(audit_data or {}),
         },
     )
 

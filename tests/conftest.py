@@ -7,6 +7,7 @@ from django.utils import timezone
 from organizations.models import Role
 from organizations.services import role_assign
 
+from .api_support import make_api_client  # noqa: F401 - fixture for the API tests
 from .factories import EmployeeFactory, OpdFactory, UserFactory
 
 PASSWORD = "Rahasia-Uji-2026"

@@ -18,8 +18,8 @@ from organizations.models import Role, RoleAssignment, RosterImport
 from .factories import EmployeeFactory, UserFactory
 
 ROLES = ["anonymous", "learner", "coordinator", "hr", "auditor", "observer", "editor"]
-OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "reports.", "elearning.")
-OUR_NAMESPACE_PREFIXES = ("organizations_", "quizzes_", "certificates_")
+OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "reports.", "api.", "elearning.")
+OUR_NAMESPACE_PREFIXES = ("organizations_", "quizzes_", "certificates_", "api_")
 
 LOGIN = "login"  # 302 to the allauth login page
 DENIED = "denied"  # Wagtail's "no permission": 302 away from the page, nothing shown
@@ -171,6 +171,29 @@ OURS = {
     # still queued: its owner is sent back to the progress page
     "reports_evidence_download": ("/admin/laporan/paket-bukti/{pack}/unduh/", "get", row(LOGIN, LOGIN, 404, 404, R, DENIED, DENIED)),
     "certificates_revoke": ("/admin/sertifikat-cabut/{cert_b}/", "get", row(LOGIN, LOGIN, DENIED, DENIED, 200, DENIED, DENIED)),
+    # the HR systems' API: clients and keys are HR's; the course-history download follows the registry
+    "api_course_history": ("/admin/riwayat-diklat/", "get", ADMIN_REGISTRY),
+    "api_client:index": ("/admin/klien-api/", "get", ADMIN_HR_ONLY),
+    "api_client:index_results": ("/admin/klien-api/results/", "get", ADMIN_HR_ONLY),
+    "api_client:add": ("/admin/klien-api/new/", "get", ADMIN_HR_ONLY),
+    "api_client:edit": ("/admin/klien-api/edit/{api_client}/", "get", ADMIN_HR_ONLY),
+    "api_client:delete": ("/admin/klien-api/delete/{api_client}/", "get", ADMIN_NOBODY),  # revoke, never delete
+    "api_client:history": ("/admin/klien-api/history/{api_client}/", "get", ADMIN_HR_ONLY),
+    "api_client:history_results": ("/admin/klien-api/history-results/{api_client}/", "get", ADMIN_HR_ONLY),
+    "api_client:usage": ("/admin/klien-api/usage/{api_client}/", "get", ADMIN_HR_ONLY),
+    "api_client:rotate": ("/admin/klien-api/rotate/{api_client}/", "post", row(LOGIN, LOGIN, DENIED, 200, DENIED, DENIED, DENIED)),
+    "api_client:revoke": ("/admin/klien-api/revoke/{api_client}/", "post", row(LOGIN, LOGIN, DENIED, R, DENIED, DENIED, DENIED)),
+    # the API itself answers to keys, never to a browser session (tests/test_api_matrix.py: client x endpoint)
+    "api_v1:openapi-json": ("/api/v1/openapi.json", "get", row(LOGIN, 403, 200, 200, 200, 200, 200)),
+    "api_v1:openapi-view": ("/api/v1/docs", "get", row(LOGIN, 403, 200, 200, 200, 200, 200)),
+    "api_v1:api-root": ("/api/v1/", "get", row(404, 404, 404, 404, 404, 404, 404)),
+    "api_v1:roster_put_view": ("/api/v1/roster", "put", row(401, 401, 401, 401, 401, 401, 401)),
+    "api_v1:roster_job": ("/api/v1/roster/jobs/1", "get", row(401, 401, 401, 401, 401, 401, 401)),
+    "api_v1:employees_view": ("/api/v1/employees", "get", row(401, 401, 401, 401, 401, 401, 401)),
+    "api_v1:enrollments_view": ("/api/v1/enrollments", "get", row(401, 401, 401, 401, 401, 401, 401)),
+    "api_v1:jp_view": ("/api/v1/jp", "get", row(401, 401, 401, 401, 401, 401, 401)),
+    "api_v1:certificates_view": ("/api/v1/certificates", "get", row(401, 401, 401, 401, 401, 401, 401)),
+    "api_v1:certificate_verify_view": ("/api/v1/certificates/{code_b}", "get", row(401, 401, 401, 401, 401, 401, 401)),
 }
 
 # Wagtail pages (served by the catch-all): the catalogue is public, courses need a login,
@@ -315,8 +338,17 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
         "opd_b": opd_b.pk,
         "role": RoleAssignment.objects.get(user=users["coordinator"]).pk,
         "import": roster_import.pk,
+        "api_client": _api_client(users["hr"]).pk,
     }
     return users, ids
+
+
+def _api_client(hr):
+    from api.models import ApiClient
+    from api.services import api_client_save
+
+    client, _key = api_client_save(client=ApiClient(name="SIMPEG", owner=hr, scopes=["roster:read"], all_opds=True), opds=[], acting_user=hr)
+    return client
 
 
 def _outcome(response):

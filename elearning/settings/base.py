@@ -86,6 +86,9 @@ ROLE_APPROVAL_HOURS = env_int("INTEGRITAS_ROLE_APPROVAL_HOURS", 72)
 
 ROSTER_MAX_UPLOAD_BYTES = env_int("INTEGRITAS_ROSTER_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 ROSTER_MAX_ROWS = env_int("INTEGRITAS_ROSTER_MAX_ROWS", 200_000)
+API_RATE_LIMIT_PER_MINUTE = env_int("INTEGRITAS_API_RATE_LIMIT_PER_MINUTE", 600)  # per client; a client may set its own
+API_MAX_BODY_BYTES = env_int("INTEGRITAS_API_MAX_BODY_BYTES", 5 * 1024 * 1024)
+API_ROSTER_SYNC_MAX_ROWS = env_int("INTEGRITAS_API_ROSTER_SYNC_MAX_ROWS", 2_000)  # larger writes run as a task
 # Evidence packs built from the admin are deleted this many hours after they are ready.
 EVIDENCE_PACK_TTL_HOURS = env_int("INTEGRITAS_EVIDENCE_PACK_TTL_HOURS", 24)
 # Reminders: a learner gets at most one reminder email per this many days; coordinators
@@ -116,6 +119,8 @@ INSTALLED_APPS = [
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
     "reports.apps.ReportsConfig",
+    "api.apps.ApiConfig",  # the HR systems' API: above reports, calls the apps' services
+    "ninja",  # django-ninja's local Swagger UI assets (no CDN on the intranet)
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -154,6 +159,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "api.middleware.ApiBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
