@@ -103,4 +103,20 @@ def certificate_verification(certificate: Certificate) -> dict:
         "sha256": certificate.sha256,
         "verification_url": verification_url(certificate),
         "pdf_url": settings.SITE_BASE_URL + reverse("certificate_verify_download", args=[certificate.code]),
+        "signature": _signature(certificate),
+    }
+
+
+def _signature(certificate) -> dict:
+    """The stored file's electronic signature, as the public verification page shows it."""
+    from certificates.selectors import certificate_signature_state
+
+    state = certificate_signature_state(certificate)
+    return {
+        "file_intact": bool(state["file"] and state["hash_matches"]),
+        "signed": bool(state["signed"]),
+        "valid": bool(state["valid"]),
+        "signer": state.get("signer") or None,
+        "signed_at": state.get("signed_at"),
+        "problem": str(state.get("problem") or "") or None,
     }

@@ -178,6 +178,18 @@ class CertificatePage(Page):
     results: list[CertificateOut]
 
 
+class SignatureOut(Schema):
+    """The stored PDF checked now: unchanged since issue (its SHA-256), electronically signed,
+    and whether that signature is valid against the configured trust roots."""
+
+    file_intact: bool
+    signed: bool
+    valid: bool
+    signer: str | None
+    signed_at: datetime.datetime | None
+    problem: str | None
+
+
 class VerificationOut(Schema):
     code: str
     status: Literal["valid", "expired", "revoked"]
@@ -198,3 +210,5 @@ class VerificationOut(Schema):
     sha256: str
     verification_url: str
     pdf_url: str
+    signature: SignatureOut
+
