@@ -229,7 +229,7 @@ class Certificate(models.Model):
     course_slug = models.SlugField(max_length=255, allow_unicode=True)
     jp_hours = models.PositiveSmallIntegerField(_("JP"))
     score = models.DecimalField(_("nilai"), max_digits=5, decimal_places=2, null=True, blank=True)
-    pretest_score = models.DecimalField(_("nilai pre-test"), max_digits=5, decimal_places=2, null=True, blank=True)
+    pretest_score = models.DecimalField(_("nilai tes awal"), max_digits=5, decimal_places=2, null=True, blank=True)
     predicate = models.CharField(_("predikat"), max_length=40, blank=True)
     started_at = models.DateTimeField(_("mulai pelatihan"), null=True, blank=True)
     completed_at = models.DateTimeField(_("tanggal selesai"))
@@ -241,9 +241,9 @@ class Certificate(models.Model):
         _("transkrip"), default=dict, blank=True,
         help_text="lessons [{title, minutes}], total_minutes and predicate thresholds as printed at issue",
     )
-    signatory_name = models.CharField(max_length=200, blank=True)
-    signatory_nip = models.CharField(max_length=18, blank=True)
-    signatory_title = models.CharField(max_length=200, blank=True)
+    signatory_name = models.CharField(_("nama penanda tangan"), max_length=200, blank=True)
+    signatory_nip = models.CharField(_("NIP penanda tangan"), max_length=18, blank=True)
+    signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)
     issued_at = models.DateTimeField(_("diterbitkan"), default=timezone.now)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     pdf = models.FileField(upload_to="certificates/%Y/", max_length=255)
@@ -255,7 +255,9 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revocation_reason = models.TextField(_("alasan pencabutan"), blank=True)
-    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces")
+    replaced_by = models.ForeignKey(
+        "self", verbose_name=_("diganti oleh"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
 
     class Meta:
         verbose_name = _("sertifikat")

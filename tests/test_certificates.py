@@ -294,3 +294,33 @@ def test_long_names_still_fit_the_certificate_page_and_the_transkrip_follows(lea
     first, second = (" ".join(page.extract_text().split()) for page in pages)
     assert "Dr. Penanda Tangan" in first and "Halaman 1 dari 2" in first and "TRANSKRIP" not in first
     assert "TRANSKRIP PELATIHAN" in second and "Halaman 2 dari 2" in second
+
+
+def test_registry_rows_link_to_the_detail_page_and_carry_the_row_actions(client, auditor, observer, issued):
+    client.force_login(auditor)
+    body = client.get("/admin/sertifikat/").content.decode()
+    certificate = issued[0]
+    assert f'href="/admin/sertifikat/inspect/{certificate.pk}/"' in body
+    assert "Periksa" in body and "Halaman verifikasi" in body
+    assert f"/admin/sertifikat-cabut/{certificate.pk}/" in body
+
+    client.force_login(observer)  # reads only: no revoke action
+    body = client.get("/admin/sertifikat/").content.decode()
+    assert f'href="/admin/sertifikat/inspect/{certificate.pk}/"' in body
+    assert "/admin/sertifikat-cabut/" not in body
+
+
+def test_registry_detail_prints_dashes_labels_and_wita_times(client, auditor, issued):
+    from django.utils import timezone
+
+    certificate = issued[0]
+    client.force_login(auditor)
+    html = client.get(f"/admin/sertifikat/inspect/{certificate.pk}/").content.decode()
+    import re
+
+    values = re.findall(r"<dd[^>]*>(.*?)</dd>", html, flags=re.S)
+    assert values and not [v for v in values if v.strip() == "None"]
+    assert "—" in values or any(v.strip() == "—" for v in values)
+    assert "Replaced by" not in html and "Diganti oleh" in html
+    issued_local = timezone.localtime(certificate.issued_at)
+    assert f"{issued_local:%H:%M} WITA" in html
