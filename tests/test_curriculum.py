@@ -451,3 +451,28 @@ def test_a_load_waiting_for_review_is_not_submitted_again(minutes_per_jp):
 def test_a_course_claiming_no_jp_needs_no_jp_setting(db):
     files = small_package(**{"course.yaml": small_package()["course.yaml"].decode().replace("jp: 2", "jp: 0")})
     assert load(files).published
+
+
+def test_approving_an_over_claiming_course_in_the_workflow_dialogue_is_refused_with_a_message(minutes_per_jp, client, superuser):
+    """The dashboard's approve dialogue publishes through Wagtail's own view: the refusal
+    comes back as a message on the edit view, nothing is published, the task stays open."""
+    from wagtail.models import TaskState
+
+    load(small_package())
+    course = CoursePage.objects.get(slug="paket-uji")
+    course.jp_hours = 5
+    course.save_revision(user=superuser)
+    workflow_state = course.get_workflow().start(course, superuser)
+    task_state = workflow_state.current_task_state
+    client.force_login(superuser)
+
+    url = reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "approve", task_state.pk])
+    response = client.post(url, {"comment": ""}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+
+    assert response.status_code == 200
+    assert response.json()["redirect"] == reverse("wagtailadmin_pages:edit", args=[course.pk])
+    course.refresh_from_db()
+    assert course.jp_hours == 2  # the live version is unchanged
+    assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_IN_PROGRESS
+    page = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk])).content.decode()
+    assert "Kursus tidak diterbitkan" in page and "5 JP" in page

@@ -170,6 +170,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "organizations.middleware.StaffMfaMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "courses.middleware.PublishRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "elearning.urls"
