@@ -178,7 +178,7 @@ def test_a_production_start_with_a_demo_key_fails(demo_keys, tmp_path):
     import sys
 
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "elearning.settings.production", "DJANGO_SECRET_KEY": "x" * 50,
+        **os.environ, "DJANGO_SETTINGS_MODULE": "elearning.settings.production", "DJANGO_SECRET_KEY": "k9Qz-" + "Ab3xR7pLm2Vw8Ny4Ts6Uj1Hc5Fe0Gd9KoPqZrWsXtYuBvCiDhEf",
         "DJANGO_DEBUG": "0", "INTEGRITAS_STAFF_MFA_REQUIRED": "1",
         "INTEGRITAS_SIGNING_PKCS12": str(demo_keys.pkcs12), "INTEGRITAS_SIGNING_PASSPHRASE": demo_keys.passphrase,
     }
