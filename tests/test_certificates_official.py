@@ -109,7 +109,7 @@ def test_certificate_prints_the_official_facts_and_freezes_them(official_setting
     code = " ".join(certificate.code[i : i + 4] for i in range(0, 16, 4))
     assert code in first
     for text in (
-        "TRANSKRIP PELATIHAN", "Pelajaran 1", "Pelajaran 3", "Jumlah 15", "Pre-test 40", "92,5",
+        "TRANSKRIP PELATIHAN", "Pelajaran 1", "Pelajaran 3", "Jumlah 15", "Tes awal 40", "92,5",
         "≥ 90 Sangat Memuaskan", "≥ 80 Memuaskan", code, f"/verifikasi/{certificate.code}/", "Halaman 2 dari 2",
     ):
         assert text in second, text
@@ -444,7 +444,7 @@ def test_transkrip_prints_the_jp_setting_when_bkpsdm_has_set_it(official_setting
     program.save()
     certificate = finished()
     assert certificate.transcript["minutes_per_jp"] == 45
-    assert "4 JP (1 JP = 45 menit)" in pages_text(certificate.pdf.read())[1]
+    assert "4 JP (dasar: 45 menit per JP menurut pengaturan BKPSDM)" in pages_text(certificate.pdf.read())[1]
 
 
 def test_a_demo_jp_setting_is_not_printed_outside_the_demo(official_settings, finished, unsigned):
