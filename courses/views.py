@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page
+from wagtail.views import serve as wagtail_serve
 
 from organizations.selectors import employee_for_user
 
@@ -25,11 +26,25 @@ from .selectors import (
     learner_state,
     learning_overview,
     learning_problem,
+    pinned_content_version,
+    site_for_request,
     with_audience,
 )
 from .services import LearningRefused, course_enroll, enrollment_ensure, enrollments_ensure_mandatory, lesson_complete
 
 SEARCH_PAGE_SIZE = 10
+
+
+def serve_page(request, path):
+    """Wagtail's page view, with the content version read once for the whole request and
+    the Site found without a query (both kept per content version in the process). The
+    response is rendered here, while the version is pinned."""
+    with pinned_content_version():
+        request._wagtail_site = site_for_request(request)
+        response = wagtail_serve(request, path)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+    return response
 
 
 def serve_course(request, course: CoursePage, preview: bool = False):
@@ -106,9 +121,10 @@ def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> di
 @require_safe
 def my_learning(request):
     employee = employee_for_user(request.user)
-    if employee is not None:
-        enrollments_ensure_mandatory(employee=employee)
-    overview = learning_overview(user=request.user)
+    with pinned_content_version():
+        if employee is not None:
+            enrollments_ensure_mandatory(employee=employee)
+        overview = learning_overview(user=request.user, employee=employee)
     return TemplateResponse(
         request,
         "courses/my_learning.html",

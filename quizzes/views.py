@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from organizations.selectors import employee_for_user
 
 from .models import QuizKind
-from .selectors import access_attempt, access_quiz, attempt_review, public_questions, quiz_overview, quizzes_of_course
+from .selectors import access_attempt, access_quiz, attempt_review, public_questions, quiz_overview, quiz_overviews
 from .services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit, attempts_close_expired
 
 MAX_JSON_BYTES = 64 * 1024
@@ -26,11 +26,13 @@ MAX_JSON_BYTES = 64 * 1024
 
 def course_section(*, request, course, enrollment) -> str:
     """The quiz box on the course page (registered with courses.extensions)."""
-    quizzes = quizzes_of_course(course)
-    if not quizzes:
+    if enrollment is not None:
+        employee = enrollment.employee
+        overviews = quiz_overviews(course=course, employee=employee, enrollment=enrollment)
+    else:
+        overviews = quiz_overviews(course=course, employee=employee_for_user(request.user))
+    if not overviews:
         return ""
-    employee = enrollment.employee if enrollment is not None else employee_for_user(request.user)
-    overviews = [quiz_overview(quiz=quiz, employee=employee) for quiz in quizzes]
     return render_to_string("quizzes/includes/course_section.html", {"overviews": overviews}, request=request)
 
 

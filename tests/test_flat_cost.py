@@ -1,0 +1,115 @@
+"""Pages cost the same number of queries and cache round trips whatever the size of the
+course (2 or 100 lessons, several quizzes) or of the catalogue (1 or 20 courses)."""
+
+import contextlib
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.services import lesson_complete
+
+CACHE_METHODS = ("get", "set", "add", "delete", "get_many", "set_many", "delete_many", "has_key", "incr", "decr", "touch", "get_or_set")
+
+
+@contextlib.contextmanager
+def count_cache_calls():
+    """Count calls on the default cache backend (outermost calls only: get_or_set calling
+    get then add is one round trip of ours)."""
+    backend = caches["default"]
+    calls = []
+    depth = [0]
+    originals = {}
+    for name in CACHE_METHODS:
+        original = getattr(backend, name)
+        originals[name] = original
+
+        def wrapper(*args, _name=name, _original=original, **kwargs):
+            if depth[0] == 0:
+                calls.append((_name, args[0] if args else kwargs.get("key")))
+            depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        setattr(backend, name, wrapper)
+    try:
+        yield calls
+    finally:
+        for name in originals:
+            delattr(backend, name)
+
+
+def measure(client, url):
+    with CaptureQueriesContext(connection) as queries, count_cache_calls() as calls:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries.captured_queries), len(calls), queries, calls
+
+
+def _warm(client, url):
+    client.get(url)
+    client.get(url)
+
+
+@pytest.fixture
+def two_courses(client, learner, make_course, make_quiz):
+    small = make_course(lessons=2)
+    large = make_course(lessons=100)
+    make_quiz(small, questions=2)
+    make_quiz(large, questions=2, kind="pretest", title="Tes awal")
+    make_quiz(large, questions=20)
+    client.force_login(learner)
+    for course in (small, large):  # first visits enrol; measure the steady state
+        client.get(course.url)
+        lesson_complete(employee=learner.employee, lesson=course.test_lessons[0])
+    return small, large
+
+
+@pytest.mark.parametrize("kind", ["course", "lesson"])
+def test_course_and_lesson_pages_cost_the_same_at_2_and_100_lessons(client, two_courses, kind):
+    url = (lambda c: c.url) if kind == "course" else (lambda c: c.test_lessons[1].url)
+    results = []
+    for course in two_courses:
+        _warm(client, url(course))
+        results.append(measure(client, url(course)))
+    (q_small, c_small, *_), (q_large, c_large, queries, calls) = results
+    assert (q_small, c_small) == (q_large, c_large), (results[0][:2], results[1][:2], calls)
+    limits = {"course": (QUERIES_COURSE, CACHE_COURSE), "lesson": (QUERIES_LESSON, CACHE_LESSON)}[kind]
+    assert q_large == limits[0], [q["sql"] for q in queries.captured_queries]
+    assert c_large == limits[1], calls
+
+
+def test_home_and_my_learning_cost_the_same_with_1_and_20_courses(client, learner, make_course):
+    make_course(lessons=2)
+    client.force_login(learner)
+    counts = {}
+    for n in (1, 20):
+        while len(counts) and _course_count() < n:
+            make_course(lessons=3, mandatory=_course_count() % 2 == 0)
+        for url in ("/", "/belajar/"):
+            _warm(client, url)
+            counts[(url, n)] = measure(client, url)
+    for url, (queries, cache_calls) in {"/": (QUERIES_HOME, CACHE_HOME), "/belajar/": (QUERIES_MINE, CACHE_MINE)}.items():
+        one, twenty = counts[(url, 1)], counts[(url, 20)]
+        assert one[:2] == twenty[:2], (url, one[:2], twenty[:2], twenty[3])
+        assert twenty[0] == queries, (url, [q["sql"] for q in twenty[2].captured_queries])
+        assert twenty[1] == cache_calls, (url, twenty[3])
+
+
+def _course_count():
+    from courses.models import CoursePage
+
+    return CoursePage.objects.count()
+
+
+# pinned counts (session, user and Wagtail's view restrictions included)
+# course: page, alias check, view restrictions, session, user, enrollment, progress, quizzes,
+# attempts; cache: the content version.
+QUERIES_COURSE, CACHE_COURSE = 9, 1
+# lesson: the same without the quizzes; cache: the content version and the lesson body.
+QUERIES_LESSON, CACHE_LESSON = 7, 2
+QUERIES_HOME, CACHE_HOME = 13, 1
+QUERIES_MINE, CACHE_MINE = 10, 1
