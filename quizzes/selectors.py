@@ -29,8 +29,18 @@ def access_quiz(pk) -> Quiz:
     return quiz
 
 
-def access_attempt(user, pk) -> Attempt:
-    """The user's own attempt; 404 for missing and for someone else's alike."""
+def access_attempt(user, pk, *, for_save: bool = False) -> Attempt:
+    """The user's own attempt; 404 for missing and for someone else's alike. `for_save`
+    loads only what an autosave needs: not the snapshot, not the quiz; one query."""
+    if for_save:
+        from .services import SAVE_FIELDS
+
+        if not user.is_authenticated:
+            raise Http404
+        try:
+            return Attempt.objects.only(*SAVE_FIELDS).get(pk=pk, employee__user=user)
+        except (Attempt.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
     employee = employee_for_user(user)
     if employee is None:
         raise Http404

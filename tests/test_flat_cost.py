@@ -113,3 +113,90 @@ QUERIES_COURSE, CACHE_COURSE = 9, 1
 QUERIES_LESSON, CACHE_LESSON = 7, 2
 QUERIES_HOME, CACHE_HOME = 13, 1
 QUERIES_MINE, CACHE_MINE = 10, 1
+
+
+# --- quiz autosave and the attempt page: flat in the number of questions -------------------------
+
+
+def _attempt(make_course, make_quiz, learner, questions):
+    from quizzes.services import attempt_start
+
+    course = make_course(lessons=1)
+    quiz = make_quiz(course, questions=questions)
+    return attempt_start(quiz=quiz, employee=learner.employee)
+
+
+def _save(client, attempt):
+    import json
+
+    question = attempt.snapshot[-1]
+    body = json.dumps({"answers": {str(question["id"]): [question["choices"][1]["id"]]}})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return queries.captured_queries
+
+
+def test_autosave_never_loads_the_snapshot_and_costs_the_same_at_10_and_100_questions(client, learner, make_course, make_quiz):
+    small = _attempt(make_course, make_quiz, learner, 10)
+    large = _attempt(make_course, make_quiz, learner, 100)
+    client.force_login(learner)
+    _save(client, small)  # warm the session
+    counts = []
+    for attempt in (small, large):
+        queries = _save(client, attempt)
+        counts.append(len(queries))
+        reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "quizzes_attempt" in q["sql"]]
+        assert reads and not any('"snapshot"' in sql for sql in reads), reads
+        attempt.refresh_from_db()
+        question = attempt.snapshot[-1]
+        assert attempt.answers[str(question["id"])] == [question["choices"][1]["id"]]
+    assert counts[0] == counts[1] <= 7, counts  # session, user, attempt, savepoint, lock, update, release
+
+
+def test_autosave_keeps_its_validations_without_the_snapshot(client, learner, make_course, make_quiz):
+    import json
+
+    attempt = _attempt(make_course, make_quiz, learner, 3)
+    client.force_login(learner)
+    other = _attempt(make_course, make_quiz, learner, 3)
+    first, second = attempt.snapshot[0], attempt.snapshot[1]
+    url = f"/kuis/percobaan/{attempt.pk}/simpan/"
+    refused = [
+        {str(first["id"]): [other.snapshot[0]["choices"][0]["id"]]},  # a choice of another attempt
+        {"999999": [1]},  # a question not in the attempt
+        {str(first["id"]): [c["id"] for c in first["choices"]]},  # two answers to a single-choice question
+        {str(first["id"]): ["1"]},  # not a number
+        {str(first["id"]): [first["choices"][0]["id"]], str(second["id"]): [0]},  # all or nothing
+    ]
+    for answers in refused:
+        response = client.post(url, json.dumps({"answers": answers}), content_type="application/json")
+        assert response.status_code == 400, answers
+    attempt.refresh_from_db()
+    assert attempt.answers == {}
+
+
+def test_answer_index_holds_no_key(learner, make_course, make_quiz):
+    attempt = _attempt(make_course, make_quiz, learner, 5)
+    assert set(attempt.answer_index) == {str(q["id"]) for q in attempt.snapshot}
+    text = str(attempt.answer_index)
+    assert "correct" not in text and "RAHASIA" not in text and "Jawaban" not in text
+    for q in attempt.snapshot:
+        assert attempt.answer_index[str(q["id"])] == [q["type"], [c["id"] for c in q["choices"]]]
+
+
+def test_attempt_page_costs_the_same_at_10_and_100_questions(client, learner, make_course, make_quiz):
+    small = _attempt(make_course, make_quiz, learner, 10)
+    large = _attempt(make_course, make_quiz, learner, 100)
+    client.force_login(learner)
+    counts = []
+    for attempt in (small, large):
+        url = f"/kuis/percobaan/{attempt.pk}/"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+        body = response.content.decode()
+        assert "RAHASIA" not in body and '"correct"' not in body
+    assert counts[0] == counts[1] <= 5, counts
