@@ -14,7 +14,6 @@ draws 50, and `--learners` roster employees with sessions, then measures:
 import argparse
 import http.client
 import json
-import os
 import sys
 import threading
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Gunicorn, Result, bench_env, ensure_database, load, manage, report  # noqa: E402
+from _harness import Gunicorn, Result, bench_database, bench_env, load, manage, report  # noqa: E402
 
 CSRF = "benchbenchbenchbenchbenchbench32"  # a fixed token: cookie and header must match
 
@@ -130,8 +129,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    env = bench_env(ensure_database(admin_url, "integritas_bench"))
+    env = bench_env(bench_database("quiz"), "quiz")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     setup = _json_from(manage(env, "shell", "-c", SETUP.format(learners=args.learners), capture=True))

@@ -21,7 +21,11 @@ def seed(*, stdout, style):
         settings_obj.signatory_name = "Drs. H. Contoh Penanda Tangan, M.Si. (demo)"
         settings_obj.signatory_nip = "196801011990031001"
         settings_obj.save()
-    completed = Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).exclude(certificates__isnull=False).order_by("pk")
+    completed = (  # demo learners only, whatever else (bench data) the database holds
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED, employee__email__endswith=f"@{DEMO_DOMAIN}")
+        .exclude(certificates__isnull=False)
+        .order_by("pk")
+    )
     first = [*completed.filter(employee__email=f"asn@{DEMO_DOMAIN}"), *completed[:IMMEDIATE]]
     for enrollment in first:  # issuing is idempotent, so a repeat is harmless
         certificate_issue(enrollment=enrollment)
