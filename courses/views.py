@@ -1,11 +1,14 @@
 """Learner-facing views. Course and lesson pages are Wagtail pages whose `serve()` hands
 over to `serve_course` / `serve_lesson` here, so access rules sit next to the other views."""
 
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -99,7 +102,27 @@ def serve_lesson(request, lesson: LessonPage, preview: bool = False):
     outline = course_outline(course=course, enrollment=enrollment)
     context = lesson.get_context(request)
     context.update(_lesson_context(lesson=lesson, course=course, outline=outline, enrollment=enrollment))
+    context["body_html"] = lesson_body(request, lesson)
     return TemplateResponse(request, lesson.get_template(request), context)
+
+
+_BODIES_LOCAL: OrderedDict = OrderedDict()
+_BODIES_LOCAL_MAX = 256
+
+
+def lesson_body(request, lesson: LessonPage) -> str:
+    """The lesson body's HTML, the same for every learner: rendered once per published
+    revision in each process (no cache round trip per request; a publish changes the key)."""
+    key = (lesson.pk, lesson.live_revision_id)
+    html = _BODIES_LOCAL.get(key)
+    if html is None:
+        html = render_to_string("courses/includes/lesson_body.html", {"page": lesson}, request=request)
+        _BODIES_LOCAL[key] = html
+        while len(_BODIES_LOCAL) > _BODIES_LOCAL_MAX:
+            _BODIES_LOCAL.popitem(last=False)
+    else:
+        _BODIES_LOCAL.move_to_end(key)
+    return html
 
 
 def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> dict:

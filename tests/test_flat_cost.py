@@ -109,8 +109,8 @@ def _course_count():
 # course: page, alias check, view restrictions, session, user, enrollment, progress, quizzes,
 # attempts; cache: the content version.
 QUERIES_COURSE, CACHE_COURSE = 9, 1
-# lesson: the same without the quizzes; cache: the content version and the lesson body.
-QUERIES_LESSON, CACHE_LESSON = 7, 2
+# lesson: the same without the quizzes; cache: the content version (the body is kept in the process).
+QUERIES_LESSON, CACHE_LESSON = 7, 1
 QUERIES_HOME, CACHE_HOME = 13, 1
 QUERIES_MINE, CACHE_MINE = 10, 1
 
