@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -137,6 +138,9 @@ def completion_view(request):
             filters=filters.describe(), header=header, rows=rows,
         )
     heads_attach(report)
+    sep = get_format("DECIMAL_SEPARATOR")
+    for row in report.rows:  # the rows render with localization off (hundreds of numbers): the percent alone needs it
+        row.percent_label = str(row.percent).replace(".", sep)
     chart_height = 22 * len(report.rows) + 10
     # The rows and chart bars are rendered (and escaped) by the template; the labels they
     # repeat are translated once here rather than once per row.
