@@ -91,6 +91,32 @@ class ReportForm(forms.Form):
         )
 
 
+def _row_labels(report) -> None:
+    """Plain-text labels and chart geometry per row, computed once here: the template has
+    hundreds of rows to render (and escape) and stays a loop of plain variables, with
+    localization off. No HTML is built here."""
+    from django.utils.formats import date_format
+
+    sep = get_format("DECIMAL_SEPARATOR")
+    done, not_done, never = _("selesai"), _("belum"), _("belum pernah meninjau")
+    days: dict = {}
+    for index, row in enumerate(report.rows):
+        row.percent_label = str(row.percent).replace(".", sep)
+        row.short_code = row.code if len(row.code) <= 18 else row.code[:17] + "…"
+        row.bar_y, row.bar_width = 22 * index, round(4 * row.percent)
+        if row.head:
+            review = row.head["last_review"]
+            if review:
+                day = timezone.localtime(review).date()
+                last = days.get(day) or days.setdefault(day, date_format(day, "j F Y"))
+            else:
+                last = never
+            status = f"✓ {done}" if row.head["completed"] else f"✗ {not_done}"
+            row.head_text = f"{row.head['name']} · {status} · {last}"
+        else:
+            row.head_text = "—"
+
+
 def can_read_reports(user) -> bool:
     """HR, auditors and observers (every OPD) and coordinators (their OPDs)."""
     return sees_all_opds(user) or has_role(user, Role.COORDINATOR)
@@ -138,18 +164,14 @@ def completion_view(request):
             filters=filters.describe(), header=header, rows=rows,
         )
     heads_attach(report)
-    sep = get_format("DECIMAL_SEPARATOR")
-    for row in report.rows:  # the rows render with localization off (hundreds of numbers): the percent alone needs it
-        row.percent_label = str(row.percent).replace(".", sep)
+    _row_labels(report)
     chart_height = 22 * len(report.rows) + 10
-    # The rows and chart bars are rendered (and escaped) by the template; the labels they
-    # repeat are translated once here rather than once per row.
+    # The rows and chart bars are rendered (and escaped) by the template.
     return TemplateResponse(
         request,
         "reports/completion.html",
         {"form": form, "report": report, "filters": filters, "query": request.GET.urlencode(), "chart_height": chart_height,
          "drilldown_base": reverse("reports_drilldown", args=[0])[: -len("0/")],
-         "done_label": _("selesai"), "not_done_label": _("belum"), "never_label": _("belum pernah meninjau"),
          "before_data": report.totals.enrolled == 0 and report.totals.employees > 0, "can_freeze": _can_freeze(request.user)},
     )
 
