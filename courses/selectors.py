@@ -175,6 +175,15 @@ def catalogue_for(user, employee=_UNKNOWN) -> list[CourseCard]:
     return cards
 
 
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    title: str
+    url: str
+    minutes: int
+    done: bool
+    current: bool
+
+
 @dataclass
 class Outline:
     """A course's published lessons and what the learner has done of them."""
@@ -216,6 +225,22 @@ class Outline:
         previous = self.lessons[index - 1] if index > 0 else None
         following = self.lessons[index + 1] if index + 1 < len(ids) else None
         return previous, following
+
+    def entries(self, current: LessonPage | None = None) -> list["OutlineEntry"]:
+        """The outline as the templates list it: plain values, so a long course costs a
+        loop of plain variables (URLs come precomputed with the cached structure)."""
+        done = self.done_ids
+        current_pk = current.pk if current is not None else None
+        return [
+            OutlineEntry(
+                title=lesson.title,
+                url=getattr(lesson, "outline_url", None) or lesson.url,
+                minutes=lesson.estimated_minutes,
+                done=lesson.pk in done,
+                current=lesson.pk == current_pk,
+            )
+            for lesson in self.lessons
+        ]
 
     def position(self, lesson: LessonPage) -> int:
         ids = [item.pk for item in self.lessons]
@@ -317,6 +342,8 @@ def course_structure(course_path: str) -> CourseStructure | None:
             .only("id", "title", "url_path", "path", "depth", "estimated_minutes", "slug", "live")
         )
         with_urls([course, *lessons])
+        for page in (course, *lessons):  # every outline link, computed once per content version
+            page.outline_url = page.url
         structure = CourseStructure(course=course, lessons=lessons)
         cache.set(key, structure, STRUCTURE_TIMEOUT)
     _STRUCTURES_LOCAL[key] = structure

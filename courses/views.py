@@ -70,6 +70,8 @@ def serve_course(request, course: CoursePage, preview: bool = False):
         problem=problem,
         enrollment=enrollment,
         outline=outline,
+        outline_entries=outline.entries(),
+        done_label=_("selesai"),
         can_enroll=problem is None and enrollment is None and not course.has_closed() and not preview,
         preview=preview,
         sections=[] if preview else course_sections(request, course, enrollment),
@@ -130,6 +132,7 @@ def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> di
     return {
         "course": course,
         "outline": outline,
+        "outline_entries": outline.entries(current=lesson),
         "enrollment": enrollment,
         "previous_lesson": previous,
         "next_lesson": following,
