@@ -21,8 +21,25 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 
-def bench_env(database_url: str) -> dict[str, str]:
+# Each bench has its own Redis database, so benches can run in any order (or side by side)
+# without reading each other's cached pages, outlines or sessions. BENCH_REDIS_URL sets the
+# server (default redis://127.0.0.1:6379); BENCH_CACHE_URL, when set, overrides all of this.
+REDIS_DBS = {"lesson_page": 11, "quiz": 12, "certificates": 13, "report": 14}
+
+
+def bench_database(bench: str) -> str:
+    """The bench's PostgreSQL database URL: $BENCH_DB_NAME (default integritas_bench) on the
+    server of $BENCH_DATABASE_URL, created when missing."""
+    admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    return ensure_database(admin_url, os.environ.get("BENCH_DB_NAME", "integritas_bench"))
+
+
+def bench_env(database_url: str, bench: str) -> dict[str, str]:
+    """The environment of the bench's server and management commands; clears the bench's
+    own Redis database, whose content may come from another PostgreSQL database."""
     env = dict(os.environ)
+    redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+    cache_url = os.environ.get("BENCH_CACHE_URL") or f"{redis}/{REDIS_DBS[bench]}"
     env.update(
         DJANGO_SETTINGS_MODULE="elearning.settings.production",
         DJANGO_SECRET_KEY="bench-only-not-a-secret",
@@ -30,13 +47,15 @@ def bench_env(database_url: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         # production runs a shared Redis cache; so does the benchmark
-        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
+        CACHE_URL=cache_url,
         TASK_BACKEND="immediate",
         EMAIL_URL="locmem://",
         DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench-static"),
         DJANGO_MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
         PYTHONPATH=str(ROOT),
     )
+    print(f"[bench] {bench}: database {urlparse(database_url).path.lstrip('/')}, cache {cache_url}", flush=True)
+    manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     return env
 
 
@@ -52,11 +71,24 @@ def ensure_database(admin_url: str, name: str) -> str:
     return parsed._replace(path=f"/{name}").geturl()
 
 
+class BenchStepFailed(SystemExit):
+    pass
+
+
 def manage(env, *args, capture=False) -> str:
+    """Run a management command; when it fails, print the step, its output and its
+    traceback (stderr) and stop the bench with that message."""
     result = subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True, text=True,
+        [PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, text=True,
         capture_output=capture,
     )
+    if result.returncode != 0:
+        step = f"shell -c {args[2].strip().splitlines()[0][:80]!r}…" if args[:1] == ("shell",) else " ".join(args)
+        if capture:
+            sys.stderr.write(result.stdout[-4000:])
+            sys.stderr.write(result.stderr)
+        raise BenchStepFailed(f"\nbench step failed (exit {result.returncode}): manage.py {step}\n"
+                              "its traceback is printed above")
     return result.stdout if capture else ""
 
 

@@ -15,13 +15,12 @@ In the `integritas_bench` database (created if missing) it measures, in one run:
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import bench_env, ensure_database, manage  # noqa: E402
+from _harness import bench_database, bench_env, manage  # noqa: E402
 
 SCRIPT = r'''
 import gc, io, resource, time, zipfile
@@ -180,8 +179,7 @@ def main():
     parser.add_argument("--memory", type=int, default=500)
     parser.add_argument("--zip", type=int, default=5000)
     args = parser.parse_args()
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    env = bench_env(ensure_database(admin_url, os.environ.get("BENCH_DATABASE_NAME", "integritas_bench")))
+    env = bench_env(bench_database("certificates"), "certificates")
     manage(env, "migrate", "--noinput", "-v0")
     output = manage(env, "shell", "-c", SCRIPT.format(issue=args.issue, memory=args.memory, zipn=args.zip), capture=True)
     results = {}

@@ -10,7 +10,9 @@ loads the demo content, and measures with one logged-in learner's session:
 - floor 2: a bare Wagtail page (a plain `Page` with Wagtail's default template);
 - the lesson page (a real demo lesson with its blocks, outline and progress).
 
-Goal (issue 3): lesson p50 ≤ 1.5 × the bare Wagtail page's p50.
+- the same lesson in a course of 5 and of 100 lessons.
+
+Goals (issue 17): lesson p50 ≤ 1.5 × the bare Wagtail page's p50; 5 and 100 lessons within 10%.
 """
 
 import argparse
@@ -19,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Gunicorn, bench_env, ensure_database, load, manage, report  # noqa: E402
+from _harness import Gunicorn, bench_database, bench_env, load, manage, report  # noqa: E402
 
 SETUP = """
 from django.contrib.sessions.backends.db import SessionStore
@@ -38,7 +40,21 @@ session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBack
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 lesson = LessonPage.objects.live().get(slug="menolak-atau-melapor")
-print(session.session_key, bare.url, lesson.url)
+# two courses of the same lesson, with 5 and with 100 lessons: the lesson page must cost the same
+from courses.models import CourseIndexPage, CoursePage
+from courses.selectors import content_changed
+sized = []
+for size in (5, 100):
+    course = CoursePage.objects.filter(slug=f"bench-pelajaran-{size}").first()
+    if course is None:
+        course = CourseIndexPage.objects.first().add_child(instance=CoursePage(
+            title=f"Kursus {size} pelajaran", slug=f"bench-pelajaran-{size}", summary="Bench.", jp_hours=2, mandatory=True))
+        for n in range(1, size + 1):
+            course.add_child(instance=LessonPage(title=f"{lesson.title} ({n})", slug=f"pelajaran-{n}", body=lesson.body.raw_data,
+                                                 estimated_minutes=10))
+        content_changed()
+    sized.append(LessonPage.objects.child_of(course).order_by("path")[2].url)
+print(session.session_key, bare.url, lesson.url, *sized)
 """
 
 
@@ -49,24 +65,24 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    import os
 
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    env = bench_env(ensure_database(admin_url, "integritas_bench"))
+    env = bench_env(bench_database("lesson_page"), "lesson_page")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "seed_demo", "--force")
-    session_key, bare_url, lesson_url = manage(env, "shell", "-c", SETUP, capture=True).split()[-3:]
+    session_key, bare_url, lesson_url, lesson5_url, lesson100_url = manage(env, "shell", "-c", SETUP, capture=True).split()[-5:]
     cookie = f"sessionid={session_key}"
 
     server = Gunicorn(env, workers=args.workers)
     try:
-        for path in ("/healthz", bare_url, lesson_url):  # warm up every worker
+        for path in ("/healthz", bare_url, lesson_url, lesson5_url, lesson100_url):  # warm up every worker
             load(server.port, path, label="warmup", requests=40, concurrency=args.workers, cookie=cookie)
         common = dict(requests=args.requests, concurrency=args.concurrency, cookie=cookie)
         trivial = load(server.port, "/healthz", label="trivial Django view", **common)
         bare = load(server.port, bare_url, label="bare Wagtail page", **common)
         lesson = load(server.port, lesson_url, label="lesson page", **common)
+        lesson5 = load(server.port, lesson5_url, label="lesson, 5-lesson course", **common)
+        lesson100 = load(server.port, lesson100_url, label="lesson, 100-lesson course", **common)
     finally:
         server.stop()
 
@@ -75,10 +91,13 @@ def main():
     print("ratios against the trivial Django view:")
     report([trivial, bare, lesson], trivial)
     print("\nratios against the bare Wagtail page:")
-    report([bare, lesson], bare)
+    report([bare, lesson, lesson5, lesson100], bare)
     ratio = lesson.p50 / bare.p50
     print(f"\nlesson p50 / bare Wagtail p50 = {ratio:.2f} (goal ≤ 1.5): {'met' if ratio <= 1.5 else 'NOT met'}")
-    errors = trivial.errors + bare.errors + lesson.errors
+    growth = lesson100.p50 / lesson5.p50
+    print(f"lesson p50 at 100 lessons / at 5 lessons = {lesson100.p50 * 1000:.1f} / {lesson5.p50 * 1000:.1f} ms = {growth:.2f} "
+          f"(goal within 10%): {'met' if abs(growth - 1) <= 0.10 else 'NOT met'}")
+    errors = trivial.errors + bare.errors + lesson.errors + lesson5.errors + lesson100.errors
     if errors:
         print(f"{errors} requests failed")
         sys.exit(1)

@@ -16,13 +16,12 @@ Goal: time ≤ 2× the raw aggregate and at most 10 queries whatever the number 
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import bench_env, ensure_database, manage  # noqa: E402
+from _harness import bench_database, bench_env, manage  # noqa: E402
 
 SCRIPT = r'''
 import copy, statistics, time
@@ -136,8 +135,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
-    admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    env = bench_env(ensure_database(admin_url, "integritas_bench"))
+    env = bench_env(bench_database("report"), "report")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     have = manage(env, "shell", "-c", "from organizations.models import Employee; print(Employee.objects.filter(opd__code__startswith='BENCH-').count())", capture=True)

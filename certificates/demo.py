@@ -102,7 +102,11 @@ def seed(*, stdout, style):
     if not settings_obj.address:
         settings_obj.address = "Alamat contoh (demo): Jl. Contoh No. 1, Banjarbaru · Telepon (0511) 000000"
     settings_obj.save()
-    completed = Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).exclude(certificates__isnull=False).order_by("pk")
+    completed = (  # demo learners only, whatever else (bench data) the database holds
+        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED, employee__email__endswith=f"@{DEMO_DOMAIN}")
+        .exclude(certificates__isnull=False)
+        .order_by("pk")
+    )
     first = [*completed.filter(employee__email=f"asn@{DEMO_DOMAIN}"), *completed[:IMMEDIATE]]
     for enrollment in first:  # issuing is idempotent, so a repeat is harmless
         certificate_issue(enrollment=enrollment)

@@ -18,6 +18,12 @@ class CoursesConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(content_changed, dispatch_uid=f"courses_content_changed_{id(signal)}")
         post_delete.connect(_page_deleted, dispatch_uid="courses_content_deleted")
+        # Sites and their root paths are kept per content version too (selectors.site_for_request).
+        from django.db.models.signals import post_save
+        from wagtail.models import Site
+
+        post_save.connect(content_changed, sender=Site, dispatch_uid="courses_site_saved")
+        post_delete.connect(content_changed, sender=Site, dispatch_uid="courses_site_deleted")
 
 
 def _page_deleted(sender, instance, **kwargs):

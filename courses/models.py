@@ -44,18 +44,24 @@ class HomePage(Page):
         verbose_name = _("beranda")
 
     def route(self, request, path_components):
-        """Find the page for the whole path in one query by its `url_path`, instead of
-        Wagtail's walk of one query (plus one for `.specific`) per level. Lessons sit four
-        levels down, so this halves the queries of every course and lesson view.
+        """Find the live page for the whole path in one query, instead of Wagtail's walk of
+        one query (plus one for `.specific`) per level: the map of live pages' `url_path`
+        to their type is kept per content version (`courses.selectors.live_page_routes`).
 
         Same outcome as the walk: the target must be live, ancestors need not be. Anything
-        the lookup does not find goes through Wagtail's walk, so sub-routes still work."""
+        the map does not hold goes through Wagtail's walk, so sub-routes still work."""
         if path_components:
+            from django.contrib.contenttypes.models import ContentType
+
+            from .selectors import live_page_routes
+
             url_path = self.url_path + "/".join(path_components) + "/"
-            page = Page.objects.filter(url_path=url_path).first()
-            if page is not None:
-                page = page.specific
-                if not page.live:
+            found = live_page_routes().get(url_path)
+            if found is not None:
+                content_type_id, pk = found
+                model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+                page = model._default_manager.filter(pk=pk, live=True).first()
+                if page is None:
                     raise Http404
                 return RouteResult(page)
         return super().route(request, path_components)

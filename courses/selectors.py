@@ -4,9 +4,11 @@ Every function here issues a fixed number of queries whatever the number of less
 courses (tests pin them); per-course figures are computed from one query each, in Python.
 """
 
+import contextlib
+import contextvars
 import datetime
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -15,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
+from wagtail.models import Page, Site
 
 from organizations.selectors import employee_for_user
 
@@ -137,10 +140,15 @@ class CourseCard:
         return round(100 * self.done_count / self.lesson_count) if self.lesson_count else 0
 
 
-def catalogue_for(user) -> list[CourseCard]:
-    """Every published course, with the user's enrollment and progress where they have one."""
-    courses = with_audience(list(live_courses()))
-    employee = employee_for_user(user) if user.is_authenticated else None
+_UNKNOWN = object()
+
+
+def catalogue_for(user, employee=_UNKNOWN) -> list[CourseCard]:
+    """Every published course, with the user's enrollment and progress where they have one
+    (`employee`, when the caller has it, spares its query)."""
+    courses = with_urls(with_audience(list(live_courses())))
+    if employee is _UNKNOWN:
+        employee = employee_for_user(user) if user.is_authenticated else None
     enrollments: dict[int, Enrollment] = {}
     done: dict[int, set[int]] = defaultdict(set)
     if employee is not None:
@@ -165,6 +173,15 @@ def catalogue_for(user) -> list[CourseCard]:
             )
         )
     return cards
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    title: str
+    url: str
+    minutes: int
+    done: bool
+    current: bool
 
 
 @dataclass
@@ -209,6 +226,22 @@ class Outline:
         following = self.lessons[index + 1] if index + 1 < len(ids) else None
         return previous, following
 
+    def entries(self, current: LessonPage | None = None) -> list["OutlineEntry"]:
+        """The outline as the templates list it: plain values, so a long course costs a
+        loop of plain variables (URLs come precomputed with the cached structure)."""
+        done = self.done_ids
+        current_pk = current.pk if current is not None else None
+        return [
+            OutlineEntry(
+                title=lesson.title,
+                url=getattr(lesson, "outline_url", None) or lesson.url,
+                minutes=lesson.estimated_minutes,
+                done=lesson.pk in done,
+                current=lesson.pk == current_pk,
+            )
+            for lesson in self.lessons
+        ]
+
     def position(self, lesson: LessonPage) -> int:
         ids = [item.pk for item in self.lessons]
         return ids.index(lesson.pk) + 1 if lesson.pk in ids else 0
@@ -223,13 +256,31 @@ CONTENT_VERSION_KEY = "courses:content-version"
 STRUCTURE_TIMEOUT = 60 * 60
 
 
+_REQUEST_VERSION: contextvars.ContextVar[int | None] = contextvars.ContextVar("content_version", default=None)
+
+
 def content_version() -> int:
+    """The current content version; read once per page request (see `pinned_content_version`)."""
+    pinned = _REQUEST_VERSION.get()
+    if pinned is not None:
+        return pinned
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         version = time.time_ns()
         cache.add(CONTENT_VERSION_KEY, version, None)
         version = cache.get(CONTENT_VERSION_KEY, version)
     return version
+
+
+@contextlib.contextmanager
+def pinned_content_version():
+    """Within the block, `content_version()` answers from one cache read: a page request
+    reads the version once, however many cached structures it looks up."""
+    token = _REQUEST_VERSION.set(content_version())
+    try:
+        yield
+    finally:
+        _REQUEST_VERSION.reset(token)
 
 
 def courses_with_audience() -> list[CoursePage]:
@@ -263,10 +314,22 @@ class CourseStructure:
     lessons: list[LessonPage]
 
 
+_STRUCTURES_LOCAL: OrderedDict = OrderedDict()
+_STRUCTURES_LOCAL_MAX = 256
+
+
 def course_structure(course_path: str) -> CourseStructure | None:
     """The published course at `course_path` (audience loaded) and its published lessons,
-    in order; None when the course is not published."""
+    in order; None when the course is not published.
+
+    Kept in the process as well as in the cache, so a request unpickles nothing once the
+    process has seen the course; the pages carry Wagtail's site root paths, so their `.url`
+    costs no cache read per lesson link. Treat the objects as read-only: they are shared."""
     key = f"courses:structure:{content_version()}:{course_path}"
+    structure = _STRUCTURES_LOCAL.get(key)
+    if structure is not None:
+        _STRUCTURES_LOCAL.move_to_end(key)
+        return structure
     structure = cache.get(key)
     if structure is None:
         course = CoursePage.objects.live().filter(path=course_path).first()
@@ -278,9 +341,80 @@ def course_structure(course_path: str) -> CourseStructure | None:
             .child_of(course)
             .only("id", "title", "url_path", "path", "depth", "estimated_minutes", "slug", "live")
         )
+        with_urls([course, *lessons])
+        for page in (course, *lessons):  # every outline link, computed once per content version
+            page.outline_url = page.url
         structure = CourseStructure(course=course, lessons=lessons)
         cache.set(key, structure, STRUCTURE_TIMEOUT)
+    _STRUCTURES_LOCAL[key] = structure
+    while len(_STRUCTURES_LOCAL) > _STRUCTURES_LOCAL_MAX:
+        _STRUCTURES_LOCAL.popitem(last=False)
     return structure
+
+
+_ROUTES_LOCAL: dict[int, dict[str, tuple[int, int]]] = {}
+
+
+def live_page_routes() -> dict[str, tuple[int, int]]:
+    """url_path → (content type id, pk) of every live page, per content version, kept in the
+    process: routing a request then costs one query (the page itself)."""
+    version = content_version()
+    routes = _ROUTES_LOCAL.get(version)
+    if routes is None:
+        routes = {
+            url_path: (content_type_id, pk)
+            for url_path, content_type_id, pk in Page.objects.live().values_list("url_path", "content_type_id", "pk")
+        }
+        _ROUTES_LOCAL.clear()
+        _ROUTES_LOCAL[version] = routes
+    return routes
+
+
+_SITES_LOCAL: dict[tuple, object] = {}
+_ROOT_PATHS_LOCAL: dict[int, list] = {}
+
+
+def site_root_paths() -> list:
+    """Wagtail's `Site.get_site_root_paths()`, kept in the process per content version (a
+    site's change bumps it). Pages given it as `_wagtail_cached_site_root_paths` answer
+    `.url` without a cache read each."""
+    version = content_version()
+    paths = _ROOT_PATHS_LOCAL.get(version)
+    if paths is None:
+        paths = Site.get_site_root_paths()
+        _ROOT_PATHS_LOCAL.clear()
+        _ROOT_PATHS_LOCAL[version] = paths
+    return paths
+
+
+def with_urls(pages):
+    """Let `pages` answer `.url` from the process's site root paths; returns them."""
+    paths = site_root_paths()
+    for page in pages:
+        page._wagtail_cached_site_root_paths = paths
+    return pages
+
+
+def site_for_request(request):
+    """Wagtail's `Site.find_for_request`, kept in the process per content version (a site's
+    change bumps it) with its root page already specific: no query per request."""
+    from django.http.request import split_domain_port
+    from wagtail.models.sites import get_site_for_hostname
+
+    hostname = split_domain_port(request._get_raw_host())[0]
+    port = request.get_port()
+    key = (content_version(), hostname, port)
+    site = _SITES_LOCAL.get(key, False)
+    if site is False:
+        try:
+            site = get_site_for_hostname(hostname, port)
+            site.root_page = site.root_page.specific
+        except Site.DoesNotExist:
+            site = None
+        if len(_SITES_LOCAL) > 64 or any(k[0] != key[0] for k in _SITES_LOCAL):
+            _SITES_LOCAL.clear()
+        _SITES_LOCAL[key] = site
+    return site
 
 
 def course_outline(*, course: CoursePage, enrollment: Enrollment | None, lessons: list[LessonPage] | None = None) -> Outline:
@@ -332,13 +466,14 @@ class LearningOverview:
         return result
 
 
-def learning_overview(*, user) -> LearningOverview | None:
+def learning_overview(*, user, employee=_UNKNOWN) -> LearningOverview | None:
     """What "Pembelajaran Saya" shows: the learner's courses, the optional courses they may
     still join, and JP earned this calendar year (WITA)."""
-    employee = employee_for_user(user)
+    if employee is _UNKNOWN:
+        employee = employee_for_user(user)
     if employee is None:
         return None
-    cards = catalogue_for(user)
+    cards = catalogue_for(user, employee)
     mine = [card for card in cards if card.enrollment is not None]
     status_order = {EnrollmentStatus.IN_PROGRESS: 0, EnrollmentStatus.NOT_STARTED: 1, EnrollmentStatus.COMPLETED: 2}
     mine.sort(key=lambda card: (status_order[card.enrollment.status], card.course.closes_on or datetime.date.max))

@@ -12,7 +12,7 @@ from core.audit import audit_record
 
 from .completion import completion_requirements_met
 from .models import CoursePage, Enrollment, EnrollmentSource, EnrollmentStatus, LessonPage, LessonProgress
-from .selectors import course_of_lesson, learning_problem, with_audience
+from .selectors import course_of_lesson, courses_with_audience, learning_problem, with_audience
 from .signals import enrollment_completed
 
 ASSIGN_BATCH = 1000
@@ -62,7 +62,7 @@ def enrollments_ensure_mandatory(*, employee) -> int:
     audience. Returns how many enrollments were created. Two queries when nothing is new."""
     if employee is None or not employee.active:
         return 0
-    courses = with_audience(list(CoursePage.objects.live().filter(mandatory=True)))
+    courses = [course for course in courses_with_audience() if course.mandatory]  # cached per content version
     wanted = {course.pk for course in courses if course.audience_includes(employee) and not course.has_closed()}
     if not wanted:
         return 0

@@ -1,15 +1,19 @@
 """Learner-facing views. Course and lesson pages are Wagtail pages whose `serve()` hands
 over to `serve_course` / `serve_lesson` here, so access rules sit next to the other views."""
 
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page
+from wagtail.views import serve as wagtail_serve
 
 from organizations.selectors import employee_for_user
 
@@ -25,11 +29,25 @@ from .selectors import (
     learner_state,
     learning_overview,
     learning_problem,
+    pinned_content_version,
+    site_for_request,
     with_audience,
 )
 from .services import LearningRefused, course_enroll, enrollment_ensure, enrollments_ensure_mandatory, lesson_complete
 
 SEARCH_PAGE_SIZE = 10
+
+
+def serve_page(request, path):
+    """Wagtail's page view, with the content version read once for the whole request and
+    the Site found without a query (both kept per content version in the process). The
+    response is rendered here, while the version is pinned."""
+    with pinned_content_version():
+        request._wagtail_site = site_for_request(request)
+        response = wagtail_serve(request, path)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+    return response
 
 
 def serve_course(request, course: CoursePage, preview: bool = False):
@@ -52,6 +70,8 @@ def serve_course(request, course: CoursePage, preview: bool = False):
         problem=problem,
         enrollment=enrollment,
         outline=outline,
+        outline_entries=outline.entries(),
+        done_label=_("selesai"),
         can_enroll=problem is None and enrollment is None and not course.has_closed() and not preview,
         preview=preview,
         sections=[] if preview else course_sections(request, course, enrollment),
@@ -84,7 +104,27 @@ def serve_lesson(request, lesson: LessonPage, preview: bool = False):
     outline = course_outline(course=course, enrollment=enrollment)
     context = lesson.get_context(request)
     context.update(_lesson_context(lesson=lesson, course=course, outline=outline, enrollment=enrollment))
+    context["body_html"] = lesson_body(request, lesson)
     return TemplateResponse(request, lesson.get_template(request), context)
+
+
+_BODIES_LOCAL: OrderedDict = OrderedDict()
+_BODIES_LOCAL_MAX = 256
+
+
+def lesson_body(request, lesson: LessonPage) -> str:
+    """The lesson body's HTML, the same for every learner: rendered once per published
+    revision in each process (no cache round trip per request; a publish changes the key)."""
+    key = (lesson.pk, lesson.live_revision_id)
+    html = _BODIES_LOCAL.get(key)
+    if html is None:
+        html = render_to_string("courses/includes/lesson_body.html", {"page": lesson}, request=request)
+        _BODIES_LOCAL[key] = html
+        while len(_BODIES_LOCAL) > _BODIES_LOCAL_MAX:
+            _BODIES_LOCAL.popitem(last=False)
+    else:
+        _BODIES_LOCAL.move_to_end(key)
+    return html
 
 
 def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> dict:
@@ -92,6 +132,7 @@ def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> di
     return {
         "course": course,
         "outline": outline,
+        "outline_entries": outline.entries(current=lesson),
         "enrollment": enrollment,
         "previous_lesson": previous,
         "next_lesson": following,
@@ -106,9 +147,10 @@ def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> di
 @require_safe
 def my_learning(request):
     employee = employee_for_user(request.user)
-    if employee is not None:
-        enrollments_ensure_mandatory(employee=employee)
-    overview = learning_overview(user=request.user)
+    with pinned_content_version():
+        if employee is not None:
+            enrollments_ensure_mandatory(employee=employee)
+        overview = learning_overview(user=request.user, employee=employee)
     return TemplateResponse(
         request,
         "courses/my_learning.html",

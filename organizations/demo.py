@@ -88,7 +88,7 @@ def seed_employees(opds: dict[str, Opd]) -> None:
     rng = random.Random(2026)
     workplaces = [opd for opd in opds.values() if opd.kind != "kelurahan" or rng.random() < 0.5]
     weights = [8 if o.code in ("DISDIK", "DINKES", "RSD-IDAMAN") else 2 if o.kind in ("dinas", "badan") else 1 for o in workplaces]
-    existing = set(Employee.objects.values_list("email", flat=True))
+    existing = set(Employee.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").values_list("email", flat=True))
     new = []
     for i in range(EMPLOYEE_COUNT):
         opd = rng.choices(workplaces, weights=weights)[0]

@@ -224,6 +224,9 @@ class Attempt(models.Model):
     # [{"id", "type", "category", "text", "explanation", "choices": [{"id" (random, per attempt), "choice" (Choice pk), "text", "correct", "feedback"}]}] in the order shown
     snapshot = models.JSONField(default=list)
     answers = models.JSONField(default=dict)  # {"<question id>": [choice ids]}
+    # {"<question id>": [type, [choice ids]]}: what an answer may be, computed at start so an
+    # autosave validates without loading the snapshot (no key in it: the key stays there)
+    answer_index = models.JSONField(default=dict)
     results = models.JSONField(default=dict)  # {"<question id>": true/false}, after grading
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.DecimalField(_("nilai"), max_digits=5, decimal_places=2, null=True, blank=True)

@@ -45,21 +45,30 @@ def has_passed(score: Decimal, pass_mark: int) -> bool:
     return score >= Decimal(pass_mark)
 
 
+def answer_index(snapshot: list[dict]) -> dict[str, list]:
+    """{"<question id>": [type, [choice ids]]}: all `answers_problem` needs, without the key."""
+    return {str(q["id"]): [q["type"], [choice["id"] for choice in q["choices"]]] for q in snapshot}
+
+
 def answers_problem(snapshot: list[dict], answers: dict) -> str | None:
     """Why submitted answers cannot be stored (all-or-nothing), or None.
 
     `answers` maps question ids (as strings) to lists of choice ids; an empty list clears."""
-    by_id = {str(q["id"]): q for q in snapshot}
+    return answers_problem_indexed(answer_index(snapshot), answers)
+
+
+def answers_problem_indexed(index: dict[str, list], answers: dict) -> str | None:
+    """`answers_problem` against an attempt's `answer_index` (the snapshot stays unloaded)."""
     for question_id, chosen in answers.items():
-        question = by_id.get(str(question_id))
-        if question is None:
+        entry = index.get(str(question_id))
+        if entry is None:
             return _("Jawaban untuk soal yang tidak ada dalam percobaan ini ditolak.")
         if not isinstance(chosen, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
             return _("Format jawaban tidak sah.")
-        valid = {choice["id"] for choice in question["choices"]}
+        question_type, valid = entry[0], set(entry[1])
         if any(c not in valid for c in chosen):
             return _("Pilihan jawaban tidak termasuk soal ini; tidak ada yang disimpan.")
-        if question["type"] in SINGLE_ANSWER_TYPES and len(set(chosen)) > 1:
+        if question_type in SINGLE_ANSWER_TYPES and len(set(chosen)) > 1:
             return _("Soal ini hanya menerima satu jawaban.")
     return None
 

@@ -29,8 +29,18 @@ def access_quiz(pk) -> Quiz:
     return quiz
 
 
-def access_attempt(user, pk) -> Attempt:
-    """The user's own attempt; 404 for missing and for someone else's alike."""
+def access_attempt(user, pk, *, for_save: bool = False) -> Attempt:
+    """The user's own attempt; 404 for missing and for someone else's alike. `for_save`
+    loads only what an autosave needs: not the snapshot, not the quiz; one query."""
+    if for_save:
+        from .services import SAVE_FIELDS
+
+        if not user.is_authenticated:
+            raise Http404
+        try:
+            return Attempt.objects.only(*SAVE_FIELDS).get(pk=pk, employee__user=user)
+        except (Attempt.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
     employee = employee_for_user(user)
     if employee is None:
         raise Http404
@@ -48,17 +58,26 @@ def _when(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y H:i")
 
 
-def quiz_start_problem(*, quiz: Quiz, employee, now=None) -> LearningProblem | None:
-    """None when `employee` may start a new attempt of `quiz` now; otherwise why not."""
+_UNKNOWN = object()
+
+
+def quiz_start_problem(*, quiz: Quiz, employee, now=None, attempts=None, enrollment=_UNKNOWN) -> LearningProblem | None:
+    """None when `employee` may start a new attempt of `quiz` now; otherwise why not.
+
+    `attempts` (the employee's attempts of the quiz) and `enrollment` spare their queries
+    when the caller already has them."""
     from courses.models import Enrollment, LessonProgress
 
     now = now or timezone.now()
     problem = learning_problem(employee=employee, course=quiz.course, for_write=True)
     if problem is not None:
         return problem
-    finished = list(
-        Attempt.objects.filter(quiz=quiz, employee=employee).exclude(state=AttemptState.IN_PROGRESS).values_list("finished_at", flat=True)
-    )
+    if attempts is not None:
+        finished = [a.finished_at for a in attempts if a.state != AttemptState.IN_PROGRESS]
+    else:
+        finished = list(
+            Attempt.objects.filter(quiz=quiz, employee=employee).exclude(state=AttemptState.IN_PROGRESS).values_list("finished_at", flat=True)
+        )
     if quiz.max_attempts is not None and len(finished) >= quiz.max_attempts:
         return LearningProblem("attempts_used", _("Kesempatan mengerjakan kuis ini sudah habis (%(n)s kali).") % {"n": quiz.max_attempts})
     if quiz.cooldown_minutes and finished:
@@ -68,7 +87,8 @@ def quiz_start_problem(*, quiz: Quiz, employee, now=None) -> LearningProblem | N
     if quiz.kind == QuizKind.FINAL and quiz.requires_lessons:
         structure = course_structure(quiz.course.path)
         lesson_ids = {lesson.pk for lesson in structure.lessons} if structure else set()
-        enrollment = Enrollment.objects.filter(employee=employee, course_id=quiz.course_id).first()
+        if enrollment is _UNKNOWN:
+            enrollment = Enrollment.objects.filter(employee=employee, course_id=quiz.course_id).first()
         done = set()
         if enrollment is not None:
             done = set(LessonProgress.objects.filter(enrollment=enrollment, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
@@ -109,6 +129,33 @@ def quiz_overview(*, quiz: Quiz, employee) -> QuizOverview:
     else:
         problem = None if open_attempt else quiz_start_problem(quiz=quiz, employee=employee)
     return QuizOverview(quiz=quiz, attempts=attempts, open_attempt=open_attempt, problem=problem)
+
+
+def quiz_overviews(*, course, employee, enrollment=_UNKNOWN) -> list[QuizOverview]:
+    """`quiz_overview` of every active quiz of `course` (audience loaded): a fixed number
+    of queries whatever the number of quizzes."""
+    quizzes = quizzes_of_course(course)
+    if not quizzes:
+        return []
+    by_quiz: dict[int, list[Attempt]] = {quiz.pk: [] for quiz in quizzes}
+    if employee is not None:
+        for attempt in Attempt.objects.filter(quiz__in=quizzes, employee=employee).order_by("-number"):
+            by_quiz[attempt.quiz_id].append(attempt)
+    overviews = []
+    for quiz in quizzes:
+        quiz.course = course
+        attempts = by_quiz[quiz.pk]
+        for attempt in attempts:
+            attempt.quiz = quiz
+        open_attempt = next((a for a in attempts if a.is_open), None)
+        if employee is None:
+            problem = learning_problem(employee=None, course=course)
+        elif open_attempt:
+            problem = None
+        else:
+            problem = quiz_start_problem(quiz=quiz, employee=employee, attempts=attempts, enrollment=enrollment)
+        overviews.append(QuizOverview(quiz=quiz, attempts=attempts, open_attempt=open_attempt, problem=problem))
+    return overviews
 
 
 def public_questions(attempt: Attempt) -> list[dict]:

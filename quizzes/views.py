@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from organizations.selectors import employee_for_user
 
 from .models import QuizKind
-from .selectors import access_attempt, access_quiz, attempt_review, public_questions, quiz_overview, quizzes_of_course
+from .selectors import access_attempt, access_quiz, attempt_review, public_questions, quiz_overview, quiz_overviews
 from .services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit, attempts_close_expired
 
 MAX_JSON_BYTES = 64 * 1024
@@ -26,11 +26,13 @@ MAX_JSON_BYTES = 64 * 1024
 
 def course_section(*, request, course, enrollment) -> str:
     """The quiz box on the course page (registered with courses.extensions)."""
-    quizzes = quizzes_of_course(course)
-    if not quizzes:
+    if enrollment is not None:
+        employee = enrollment.employee
+        overviews = quiz_overviews(course=course, employee=employee, enrollment=enrollment)
+    else:
+        overviews = quiz_overviews(course=course, employee=employee_for_user(request.user))
+    if not overviews:
         return ""
-    employee = enrollment.employee if enrollment is not None else employee_for_user(request.user)
-    overviews = [quiz_overview(quiz=quiz, employee=employee) for quiz in quizzes]
     return render_to_string("quizzes/includes/course_section.html", {"overviews": overviews}, request=request)
 
 
@@ -62,8 +64,9 @@ def quiz_start(request, quiz_id: int):
 @require_safe
 def attempt_take(request, attempt_id: int):
     attempt = access_attempt(request.user, attempt_id)
-    attempts_close_expired(quiz=attempt.quiz, employee=attempt.employee)
-    attempt.refresh_from_db()
+    if attempt.is_open and attempt.is_past_deadline():
+        attempts_close_expired(quiz=attempt.quiz, employee=attempt.employee_id)
+        attempt.refresh_from_db()
     if not attempt.is_open:
         return redirect("attempt_result", attempt_id=attempt.pk)
     now = timezone.now()
@@ -84,10 +87,10 @@ def attempt_take(request, attempt_id: int):
 def _form_answers(request, attempt) -> dict[str, list[int]]:
     """Answers from the plain form: every question of the attempt, unchecked ones empty."""
     answers = {}
-    for question in attempt.snapshot:
-        values = request.POST.getlist(f"q{question['id']}")
+    for question_id in attempt.answer_index or {str(q["id"]): None for q in attempt.snapshot}:
+        values = request.POST.getlist(f"q{question_id}")
         try:
-            answers[str(question["id"])] = [int(v) for v in values]
+            answers[question_id] = [int(v) for v in values]
         except ValueError:
             raise QuizRefused(_("Format jawaban tidak sah."), "invalid") from None
     return answers
@@ -98,7 +101,7 @@ def _form_answers(request, attempt) -> dict[str, list[int]]:
 @require_POST
 def attempt_save(request, attempt_id: int):
     """Autosave (JSON from the page script) or the "Simpan jawaban" button (plain form)."""
-    attempt = access_attempt(request.user, attempt_id)
+    attempt = access_attempt(request.user, attempt_id, for_save=True)
     is_json = request.content_type == "application/json"
     try:
         if is_json:

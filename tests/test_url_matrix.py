@@ -46,6 +46,8 @@ ADMIN_REGISTRY = row(LOGIN, LOGIN, 200, 200, 200, 200, DENIED)
 # url name -> (path template, method, expected per role). {emp_b}, {opd_b}, {role}, {import} are filled in.
 OURS = {
     "healthz": ("/healthz", "get", ALL_200),
+    # Wagtail's page view, wrapped (courses.views.serve_page); the pages themselves: test_role_url_matrix_for_wagtail_pages
+    "wagtail_serve": ("/", "get", ALL_200),
     "wagtail_login_redirect": ("/admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "django_admin_login_redirect": ("/django-admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "wagtail_frontend_login_redirect": ("/_util/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),

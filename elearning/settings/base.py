@@ -218,7 +218,17 @@ def _cache_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://, db:// or locmem://, got {url!r}")
 
 
-CACHES = {"default": _cache_from_url(CACHE_URL)}
+CACHES = {
+    "default": _cache_from_url(CACHE_URL),
+    # Wagtail writes every rendition it serves to this cache; in the process, so a page with
+    # many cover images costs no cache round trip per image (renditions are prefetched).
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 
 def _tasks_from_name(name: str) -> dict:

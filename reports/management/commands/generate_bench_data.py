@@ -41,6 +41,7 @@ from courses.models import (
     LessonPage,
     LessonProgress,
 )
+from courses.selectors import content_changed
 from organizations.models import Employee, EmploymentType, Opd, OpdKind
 from quizzes.models import Attempt, AttemptState, Choice, Question, Quiz, QuizKind
 
@@ -71,6 +72,9 @@ class Command(BaseCommand):
             opd_list = self._opds(opds)
             people = self._employees(employees, opd_list)
             course_list = self._courses(courses)
+        # Pages were added without publishing (no signal): drop what is cached per content
+        # version (course lists, outlines, routes), or the next reader sees the old courses.
+        content_changed()
         self._progress(people, course_list, opd_list)
         self._heads(people, opd_list)
         if connection.vendor == "postgresql":  # as autovacuum would, before anyone measures
@@ -134,6 +138,7 @@ class Command(BaseCommand):
             employees = Employee.objects.filter(opd__code__startswith="BENCH-")
             employees._raw_delete(employees.db)
             Opd.objects.filter(code__startswith="BENCH-").delete()
+        content_changed()
         self._say("data bench sebelumnya dihapus")
 
     # --- roster ----------------------------------------------------------------------------------
