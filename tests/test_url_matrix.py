@@ -18,7 +18,7 @@ from organizations.models import Role, RoleAssignment, RosterImport
 from .factories import EmployeeFactory, UserFactory
 
 ROLES = ["anonymous", "learner", "coordinator", "hr", "auditor", "observer", "editor"]
-OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "reports.", "elearning.")
+OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "reports.", "operations.", "elearning.")
 OUR_NAMESPACE_PREFIXES = ("organizations_", "quizzes_", "certificates_")
 
 LOGIN = "login"  # 302 to the allauth login page
@@ -46,6 +46,10 @@ ADMIN_REGISTRY = row(LOGIN, LOGIN, 200, 200, 200, 200, DENIED)
 # url name -> (path template, method, expected per role). {emp_b}, {opd_b}, {role}, {import} are filled in.
 OURS = {
     "healthz": ("/healthz", "get", ALL_200),
+    "readyz": ("/readyz", "get", ALL_200),
+    # the test client is 127.0.0.1, a monitoring network by default; others get 404 (test_operations)
+    "metrics": ("/metrics", "get", ALL_200),
+    "operations_pending": ("/admin/operasional/tertunda/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
     "wagtail_login_redirect": ("/admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "django_admin_login_redirect": ("/django-admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "wagtail_frontend_login_redirect": ("/_util/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),

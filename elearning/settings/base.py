@@ -77,6 +77,20 @@ REMINDER_INTERVAL_DAYS = env_int("INTEGRITAS_REMINDER_INTERVAL_DAYS", 7)
 DIGEST_INTERVAL_DAYS = env_int("INTEGRITAS_DIGEST_INTERVAL_DAYS", 7)
 # `run_schedule` queues the day's reminders from this hour (WITA) on.
 REMINDER_HOUR = env_int("INTEGRITAS_REMINDER_HOUR", 8)
+# Operations: worker heartbeats, reconciliation, scheduler, metrics, logs (operations app).
+WORKER_HEARTBEAT_SECONDS = env_int("INTEGRITAS_WORKER_HEARTBEAT_SECONDS", 10)
+# A worker silent this long is dead: its running tasks are queued again.
+WORKER_DEAD_SECONDS = env_int("INTEGRITAS_WORKER_DEAD_SECONDS", 60)
+# An evidence pack still queued or running this long after its request is queued again.
+STUCK_AFTER_MINUTES = env_int("INTEGRITAS_STUCK_AFTER_MINUTES", 60)
+# A completed enrollment without a certificate this long after completion gets its task again.
+CERTIFICATE_GRACE_MINUTES = env_int("INTEGRITAS_CERTIFICATE_GRACE_MINUTES", 10)
+RECONCILE_SECONDS = env_int("INTEGRITAS_RECONCILE_SECONDS", 300)
+SCHEDULE_KEEP_DAYS = env_int("INTEGRITAS_SCHEDULE_KEEP_DAYS", 14)
+# /metrics: readable with "Authorization: Bearer <token>" or from these networks (nginx's address).
+METRICS_TOKEN = env_str("INTEGRITAS_METRICS_TOKEN", "")
+METRICS_NETWORKS = env_list("INTEGRITAS_METRICS_NETWORKS", ["127.0.0.1/32", "::1/128"])
+LOG_JSON = env_bool("INTEGRITAS_LOG_JSON", False)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
@@ -91,6 +105,7 @@ INSTALLED_APPS = [
     "quizzes.apps.QuizzesConfig",
     "certificates.apps.CertificatesConfig",
     "reports.apps.ReportsConfig",
+    "operations.apps.OperationsConfig",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -125,6 +140,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -332,7 +348,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "operations.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], **({"formatter": "json"} if LOG_JSON else {})}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"integritas": {"level": "INFO"}},
 }
