@@ -90,6 +90,8 @@ SCHEDULE_KEEP_DAYS = env_int("INTEGRITAS_SCHEDULE_KEEP_DAYS", 14)
 # /metrics: readable with "Authorization: Bearer <token>" or from these networks (nginx's address).
 METRICS_TOKEN = env_str("INTEGRITAS_METRICS_TOKEN", "")
 METRICS_NETWORKS = env_list("INTEGRITAS_METRICS_NETWORKS", ["127.0.0.1/32", "::1/128"])
+# Behind nginx: private files are handed over by X-Accel-Redirect to this internal location.
+PRIVATE_ACCEL_PREFIX = env_str("INTEGRITAS_PRIVATE_ACCEL_PREFIX", "")
 LOG_JSON = env_bool("INTEGRITAS_LOG_JSON", False)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
