@@ -35,7 +35,7 @@ for c in Certificate.objects.order_by("pk"):
     page = client.get(f"/verifikasi/{c.code}/")
     body = page.content.decode()
     out.append({"number": c.number, "hash_ok": digest == c.sha256, "status": page.status_code,
-                "valid": "asli dan berlaku" in body and c.sha256 in body})
+                "valid": "<strong>VALID</strong>" in body and "asli dan berlaku" in body and c.sha256 in body})
 print("RESULT " + json.dumps(out))
 """
 
