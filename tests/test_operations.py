@@ -5,7 +5,6 @@ import json
 import logging
 from datetime import timedelta
 
-import pytest
 from django.test import override_settings
 from django.utils import timezone
 
