@@ -31,7 +31,7 @@ run: migrate
 	@echo "Integritas: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  export INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA); \
-	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py run_worker & \
 	  $(PY) manage.py run_schedule & \
 	  INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA) $(PY) manage.py runserver $(HOST):$(PORT)
 
