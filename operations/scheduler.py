@@ -70,9 +70,13 @@ def _reconcile():
 
 
 def _prune_runs():
-    from .models import ScheduledRun
+    """Old claims, and the heartbeats of workers gone for a day (their tasks were requeued long ago)."""
+    from .models import ScheduledRun, WorkerHeartbeat
 
-    return ScheduledRun.objects.filter(started_at__lt=timezone.now() - timedelta(days=settings.SCHEDULE_KEEP_DAYS)).delete()[0]
+    now = timezone.now()
+    runs = ScheduledRun.objects.filter(started_at__lt=now - timedelta(days=settings.SCHEDULE_KEEP_DAYS)).delete()[0]
+    WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=1)).delete()
+    return runs
 
 
 def jobs() -> list[Job]:

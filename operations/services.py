@@ -263,7 +263,9 @@ def enrollments_without_certificate(now=None, grace: timedelta | None = None):
 
 
 def _pending_certificate_task_ids() -> set[int]:
-    """Enrollments whose certificate task is waiting or running (database backend only)."""
+    """Enrollments whose certificate task is waiting or running: no duplicate is queued."""
+    if uses_rq_backend():
+        return _pending_rq_certificate_ids()
     if not uses_database_backend():
         return set()
     from django_tasks.base import TaskResultStatus
@@ -276,6 +278,18 @@ def _pending_certificate_task_ids() -> set[int]:
         args = (args_kwargs or {}).get("args") or []
         if args:
             ids.add(args[0])
+    return ids
+
+
+def _pending_rq_certificate_ids(limit: int = 20_000) -> set[int]:
+    from rq.job import Job
+
+    ids = set()
+    for queue in rq_queues():
+        job_ids = queue.get_job_ids(0, limit - 1) + queue.started_job_registry.get_job_ids(cleanup=False)
+        for job in Job.fetch_many(job_ids, connection=queue.connection):
+            if job is not None and job.func_name == CERTIFICATE_TASK and job.args:
+                ids.add(job.args[0])
     return ids
 
 

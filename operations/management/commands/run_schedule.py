@@ -43,7 +43,6 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         while self.running:
-            started = time.monotonic()
             # A long-running process: drop connections that died (PostgreSQL restarted).
             close_old_connections()
             try:
@@ -51,8 +50,10 @@ class Command(BaseCommand):
             except Exception:  # the database may be away for a moment: try again next tick
                 logger.exception("run_schedule: tick failed")
             close_old_connections()
-            while self.running and time.monotonic() - started < 60:
-                time.sleep(1)
+            # Wake a second into the next minute, so that no minute's period is skipped.
+            wake = (int(time.time()) // 60 + 1) * 60 + 1
+            while self.running and time.time() < wake:
+                time.sleep(min(1.0, max(0.0, wake - time.time())))
 
     def _stop(self, signum, frame):
         self.running = False
