@@ -5,6 +5,7 @@ import json
 import logging
 from datetime import timedelta
 
+import pytest
 from django.test import override_settings
 from django.utils import timezone
 
@@ -183,3 +184,26 @@ def test_private_files_are_handed_to_nginx_by_internal_redirect(client, learner,
     assert "attachment" in response["Content-Disposition"]
     plain = client.get(f"/sertifikat/{certificate.pk}/unduh/")
     assert "X-Accel-Redirect" not in plain and b"".join(plain.streaming_content).startswith(b"%PDF")
+
+
+def test_a_full_disk_fails_the_issue_visibly_and_the_reconciliation_retries(opd_a, make_course, monkeypatch):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    from certificates.services import certificate_issue
+
+    enrollment = _completed_without_certificate(opd_a, make_course, count=1)[0]
+
+    def full(self, name, content, max_length=None):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(FileSystemStorage, "save", full)
+        with pytest.raises(OSError):
+            certificate_issue(enrollment=enrollment)
+        assert not Certificate.objects.filter(enrollment=enrollment).exists()  # nothing recorded as issued
+        assert services.reconcile(now=timezone.now() + timedelta(hours=1)).certificates == 1  # the retry fails too
+    assert not Certificate.objects.filter(enrollment=enrollment).exists()
+    assert services.reconcile(now=timezone.now() + timedelta(hours=1)).certificates == 1  # space again: issued
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1
