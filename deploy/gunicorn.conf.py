@@ -23,6 +23,8 @@ limit_request_line = 8190
 accesslog = None  # nginx writes the access log (JSON, with the request id)
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# gunicorn 27's control socket: in the runtime directory (the home is read-only under systemd).
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "/run/integritas/gunicorn.ctl")
 preload_app = False  # each worker opens its own database connections
 
 

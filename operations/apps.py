@@ -10,4 +10,9 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operasional"
 
     def ready(self):
+        from django.core.signals import request_finished
+
         from . import metrics  # noqa: F401  (registers the collectors)
+        from .logs import request_id_clear
+
+        request_finished.connect(request_id_clear, dispatch_uid="operations_request_id_clear")

@@ -8,6 +8,10 @@ from datetime import UTC, datetime
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 
+def request_id_clear(**kwargs) -> None:
+    request_id_var.set("")
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id_var.get()

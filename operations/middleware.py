@@ -19,12 +19,11 @@ class RequestIdMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
+        # Not reset on the way out: Django logs a 4xx/5xx after the middleware chain returns;
+        # request_finished clears it (operations.apps).
+        request_id_var.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
         LATENCY.labels(request.method).observe(time.perf_counter() - started)
         REQUESTS.labels(request.method, str(response.status_code)).inc()
         response["X-Request-ID"] = request_id

@@ -207,3 +207,25 @@ def test_a_full_disk_fails_the_issue_visibly_and_the_reconciliation_retries(opd_
     assert not Certificate.objects.filter(enrollment=enrollment).exists()
     assert services.reconcile(now=timezone.now() + timedelta(hours=1)).certificates == 1  # space again: issued
     assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+
+
+def test_django_request_log_lines_carry_the_request_id(client, db):
+    """Django logs a 404 after the middleware chain has returned: the id must still be there."""
+    from operations.logs import RequestIdFilter
+
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(json.loads(JsonFormatter().format(record)))
+
+    handler = Keep()
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_X_REQUEST_ID="nginx-req-4242")
+    finally:
+        logger.removeHandler(handler)
+    assert seen and seen[0]["request_id"] == "nginx-req-4242" and "Not Found" in seen[0]["message"]
+    assert request_id_var.get() == ""  # cleared when the request finished
