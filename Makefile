@@ -41,7 +41,7 @@ run: migrate
 	      INTEGRITAS_SIGNING_PASSPHRASE="$$(cat $(DEMO_SIGNING)/passphrase.txt)" \
 	      INTEGRITAS_SIGNING_TRUST_ROOTS=$(DEMO_SIGNING)/ca-DEMO.pem; \
 	  fi; \
-	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py run_worker & \
 	  $(PY) manage.py run_schedule & \
 	  INTEGRITAS_STAFF_MFA_REQUIRED=$(DEMO_MFA) $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -215,33 +215,6 @@ def _render_signed(certificate: Certificate, *, logo: str, signature: str) -> by
     return signed
 
 
-def certificates_issue_missing(*, limit: int = 500) -> int:
-    """Issue the certificates of completed enrollments that have none: the retry of tasks that
-    failed (an unusable signing key, a render error). Stops at the first failure, which will
-    be the same for the rest. Returns how many were issued."""
-    import logging
-
-    # Leave the last few minutes to the tasks themselves.
-    settled = timezone.now() - datetime.timedelta(minutes=5)
-    pending = (
-        Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED, completed_at__lte=settled)
-        .exclude(certificates__is_current=True)
-        .order_by("completed_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    issued = 0
-    for enrollment_id in list(pending):
-        try:
-            certificate_issue(enrollment=Enrollment(pk=enrollment_id))
-        except CertificateRefused:
-            continue
-        except Exception:
-            logging.getLogger(__name__).warning("Certificate issue retry stopped", exc_info=True)
-            break
-        issued += 1
-    return issued
-
-
 def _notify(certificate: Certificate) -> None:
     from django.conf import settings
 

@@ -16,8 +16,9 @@ def certificate_issue_task(enrollment_id: int) -> str:
 
     When the signing key is configured but unusable (wrong passphrase, expired certificate) or
     the PDF cannot be rendered, nothing is stored; the task is queued again for later (on
-    backends that can defer) and fails, so the failure shows in the task results. `run_schedule`
-    also sweeps completed enrollments without a certificate (`certificates_issue_missing`)."""
+    backends that can defer) and fails, so the failure shows in the task results. The scheduler's
+    reconciliation (operations.services.requeue_missing_certificates) also queues again every
+    completed enrollment still without a certificate."""
     from courses.models import Enrollment
 
     from .pdf import CertificateRenderError

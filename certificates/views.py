@@ -2,7 +2,7 @@
 
 from allauth.core.internal import ratelimit as ratelimit_impl
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from core.files import private_file_response
 from courses.models import Enrollment, EnrollmentStatus
 from courses.selectors import access_live_course
 from organizations.selectors import employee_for_user
@@ -65,12 +66,8 @@ def course_completed(request, course_id: int):
 
 
 def _file_response(certificate: Certificate, *, suffix: str = ""):
-    try:
-        handle = certificate.pdf.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
     filename = certificate.number.replace("/", "-") + suffix + ".pdf"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response = private_file_response(certificate.pdf, filename=filename, content_type="application/pdf")
     response["X-Robots-Tag"] = NOINDEX
     return response
 

@@ -22,6 +22,7 @@ class LoginRedirect(RedirectView):
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("operations.urls")),
     path("admin/login/", LoginRedirect.as_view(), name="wagtail_login_redirect"),
     path("django-admin/login/", LoginRedirect.as_view(), name="django_admin_login_redirect"),
     # Wagtail's front-end login (private pages) would bypass allauth too.

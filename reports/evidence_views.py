@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.audit import audit_record
+from core.files import private_file_response
 from courses.models import CoursePage
 from organizations.selectors import opds_visible_to
 
@@ -93,4 +93,4 @@ def evidence_download_view(request, pk: int):
         messages.error(request, _("Paket ini tidak dapat diunduh (%(status)s).") % {"status": pack.get_status_display()})
         return redirect("reports_evidence_pack", pk=pack.pk)
     audit_record(instance=pack, action="integritas.evidence_download", user=request.user, data={"sha256": pack.sha256})
-    return FileResponse(pack.file.open("rb"), as_attachment=True, filename=f"paket-bukti-{pack.as_of:%Y%m%d}.zip", content_type="application/zip")
+    return private_file_response(pack.file, filename=f"paket-bukti-{pack.as_of:%Y%m%d}.zip", content_type="application/zip")

@@ -18,7 +18,9 @@ from organizations.models import Role, RoleAssignment, RosterImport
 from .factories import EmployeeFactory, UserFactory
 
 ROLES = ["anonymous", "learner", "coordinator", "hr", "auditor", "observer", "editor"]
-OUR_MODULE_PREFIXES = ("core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "reports.", "api.", "elearning.")
+OUR_MODULE_PREFIXES = (
+    "core.", "accounts.", "organizations.", "courses.", "quizzes.", "certificates.", "reports.", "api.", "operations.", "elearning.",
+)
 OUR_NAMESPACE_PREFIXES = ("organizations_", "quizzes_", "certificates_", "api_")
 
 LOGIN = "login"  # 302 to the allauth login page
@@ -48,6 +50,10 @@ OURS = {
     "healthz": ("/healthz", "get", ALL_200),
     # Wagtail's page view, wrapped (courses.views.serve_page); the pages themselves: test_role_url_matrix_for_wagtail_pages
     "wagtail_serve": ("/", "get", ALL_200),
+    "readyz": ("/readyz", "get", ALL_200),
+    # the test client is 127.0.0.1, a monitoring network by default; others get 404 (test_operations)
+    "metrics": ("/metrics", "get", ALL_200),
+    "operations_pending": ("/admin/operasional/tertunda/", "get", row(LOGIN, LOGIN, DENIED, 200, 200, 200, DENIED)),
     "wagtail_login_redirect": ("/admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "django_admin_login_redirect": ("/django-admin/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
     "wagtail_frontend_login_redirect": ("/_util/login/", "get", row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),

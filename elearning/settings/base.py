@@ -105,6 +105,22 @@ SIGNING_PASSPHRASE = env_str("INTEGRITAS_SIGNING_PASSPHRASE", "")
 SIGNING_TRUST_ROOTS = env_list("INTEGRITAS_SIGNING_TRUST_ROOTS", [])
 SIGNING_LOCATION = env_str("INTEGRITAS_SIGNING_LOCATION", "Banjarbaru")
 SIGNING_REFUSE_DEMO = False  # production.py turns this on
+# Operations: worker heartbeats, reconciliation, scheduler, metrics, logs (operations app).
+WORKER_HEARTBEAT_SECONDS = env_int("INTEGRITAS_WORKER_HEARTBEAT_SECONDS", 10)
+# A worker silent this long is dead: its running tasks are queued again.
+WORKER_DEAD_SECONDS = env_int("INTEGRITAS_WORKER_DEAD_SECONDS", 60)
+# An evidence pack still queued or running this long after its request is queued again.
+STUCK_AFTER_MINUTES = env_int("INTEGRITAS_STUCK_AFTER_MINUTES", 60)
+# A completed enrollment without a certificate this long after completion gets its task again.
+CERTIFICATE_GRACE_MINUTES = env_int("INTEGRITAS_CERTIFICATE_GRACE_MINUTES", 10)
+RECONCILE_SECONDS = env_int("INTEGRITAS_RECONCILE_SECONDS", 300)
+SCHEDULE_KEEP_DAYS = env_int("INTEGRITAS_SCHEDULE_KEEP_DAYS", 14)
+# /metrics: readable with "Authorization: Bearer <token>" or from these networks (nginx's address).
+METRICS_TOKEN = env_str("INTEGRITAS_METRICS_TOKEN", "")
+METRICS_NETWORKS = env_list("INTEGRITAS_METRICS_NETWORKS", ["127.0.0.1/32", "::1/128"])
+# Behind nginx: private files are handed over by X-Accel-Redirect to this internal location.
+PRIVATE_ACCEL_PREFIX = env_str("INTEGRITAS_PRIVATE_ACCEL_PREFIX", "")
+LOG_JSON = env_bool("INTEGRITAS_LOG_JSON", False)
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
@@ -121,6 +137,7 @@ INSTALLED_APPS = [
     "reports.apps.ReportsConfig",
     "api.apps.ApiConfig",  # the HR systems' API: above reports, calls the apps' services
     "ninja",  # django-ninja's local Swagger UI assets (no CDN on the intranet)
+    "operations.apps.OperationsConfig",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -156,6 +173,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -406,7 +424,11 @@ CONTENT_SECURITY_POLICY_ADMIN_SCRIPT_SRC = [SELF, "'unsafe-inline'"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "operations.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], **({"formatter": "json"} if LOG_JSON else {})}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"integritas": {"level": "INFO"}},
 }
