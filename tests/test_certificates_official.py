@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from certificates.models import Certificate, CertificateSequence, CertificateSettings, predicate_thresholds_parse
 from certificates.services import certificate_issue
-from operations.services import requeue_missing_certificates
 from certificates.signing import SigningError, pdf_signature_check
 from certificates.signing_demo import demo_signing_create
 from core.models import ProgramSettings
 from courses.models import Enrollment
 from courses.services import lesson_complete
+from operations.services import requeue_missing_certificates
 
 
 def pages_text(content: bytes) -> list[str]:
