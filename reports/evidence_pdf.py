@@ -312,7 +312,7 @@ def summary_pdf(data: SummaryData) -> bytes:
     story.append(CondPageBreak(40 * mm))
     story.append(_p("Komitmen pimpinan OPD", s["h2"]))
     story.append(_p(
-        "Kepala OPD yang menyelesaikan semua kursus wajib, dan tinjauan terakhirnya atas progres OPD sampai per tanggal.", s["small"],
+        "Kepala OPD yang menyelesaikan semua kursus wajib dan kursus untuk kepala OPD, dan tinjauan terakhirnya atas progres OPD sampai per tanggal.", s["small"],
     ))
     story.append(Spacer(0, 1.5 * mm))
     head_rows = []
@@ -323,7 +323,7 @@ def summary_pdf(data: SummaryData) -> bytes:
             head_rows.append([o.code, o.name, o.head["name"], "ya" if o.head["completed"] else "belum", _when(o.head["last_review"])])
     with_head = [o for o in data.opds if o.head]
     story.append(_table(
-        ["Kode", "OPD", "Kepala OPD", "Selesai semua wajib", "Tinjauan terakhir"], head_rows, [36, 54, 44, 18, 28], set(), s, codes={0},
+        ["Kode", "OPD", "Kepala OPD", "Selesai kursus wajib dan kepala OPD", "Tinjauan terakhir"], head_rows, [36, 54, 44, 18, 28], set(), s, codes={0},
         total_row=["", "Total", f"{len(with_head)} dari {len(data.opds)} ditetapkan",
                    f"{sum(1 for o in with_head if o.head['completed'])} ya", f"{sum(1 for o in with_head if o.head['last_review'])} pernah meninjau"],
     ))

@@ -108,7 +108,7 @@ def recap_xlsx(*, mandatory, per_course, roster: dict[int, int], as_of, generate
         heads.append([row.code, row.name, head["name"] if head else "(belum ditetapkan)",
                       ("ya" if head["completed"] else "belum") if head else "", _local(head["last_review"]) if head else None])
     _write(sheet, title_lines=[["Komitmen pimpinan OPD: kepala OPD dan tinjauan terakhirnya"], *stamp],
-           header=["Kode OPD", "OPD", "Kepala OPD", "Selesai semua wajib", "Tinjauan terakhir (WITA)"], rows=heads,
+           header=["Kode OPD", "OPD", "Kepala OPD", "Selesai kursus wajib dan kepala OPD", "Tinjauan terakhir (WITA)"], rows=heads,
            widths=[26, 48, 36, 18, 22], datetime_columns=[5])
     buffer = io.BytesIO()
     workbook.save(buffer)

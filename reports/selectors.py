@@ -487,13 +487,15 @@ def learning_gain(*, user, filters: ReportFilters) -> list[GainRow]:
 
 def heads_attach(report: CompletionReport) -> CompletionReport:
     """Set `row.head` on each row whose OPD has a head: the head's name, whether they
-    completed every mandatory course of their audience by the cutoff, and their last
-    "reviewed the OPD's progress" before it. One query (the OPDs came with the report)."""
+    completed, by the cutoff, every mandatory course of their audience and every course meant
+    for OPD heads (`for_opd_heads`, e.g. "Kepemimpinan Antikorupsi bagi Kepala OPD"), and
+    their last "reviewed the OPD's progress" before it. One query (the OPDs came with the
+    report). This is the evidence for KPK's indicator on the OPD heads' commitment."""
     cutoff = report.filters.cutoff
     heads = {row.opd_id: report.opds[row.opd_id] for row in report.rows if report.opds.get(row.opd_id) and report.opds[row.opd_id].head_id}
     if not heads:
         return report
-    courses = [c for c in courses_with_audience() if c.mandatory]
+    courses = [c for c in courses_with_audience() if c.mandatory or c.for_opd_heads]
     done = set(
         Enrollment.objects.filter(employee__in=[o.head_id for o in heads.values()], course__in=[c.pk for c in courses], completed_at__lt=cutoff)
         .values_list("employee_id", "course_id")

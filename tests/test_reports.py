@@ -663,3 +663,23 @@ def test_all_mandatory_drilldown_shows_lessons_done_and_last_activity(hr, make_c
     assert rows[studying.full_name]["last_activity"] == later
     assert rows[idle.full_name]["lessons_done"] == 0
     assert rows[idle.full_name]["last_activity"] is None
+
+
+def test_the_heads_course_counts_for_the_leadership_indicator(hr, make_course, opd_a):
+    from reports.selectors import heads_attach
+
+    mandatory = make_course(lessons=1)
+    leadership = make_course(lessons=1, mandatory=False, for_opd_heads=True, title="Kepemimpinan Antikorupsi bagi Kepala OPD")
+    make_course(lessons=1, mandatory=False)  # an ordinary optional course: never required
+    head = EmployeeFactory(opd=opd_a, full_name="Kepala Dinas A")
+    opd_a.head = head
+    opd_a.save()
+    _enrol(head, mandatory, state="completed", when=timezone.now())
+
+    def head_done():
+        report = heads_attach(completion_report(user=hr, filters=ReportFilters(course=None, as_of=timezone.localdate())))
+        return next(r for r in report.rows if r.opd_id == opd_a.pk).head["completed"]
+
+    assert head_done() is False  # the mandatory course alone is not enough for a head
+    _enrol(head, leadership, state="completed", when=timezone.now())
+    assert head_done() is True
