@@ -41,6 +41,9 @@ def check_page(page, label: str, report: dict | None = None) -> None:
         violations = axe_violations(page)
         problems += [f"[{name} px] {v}" for v in violations]
         if name == "360":
+            if any(v.startswith("scrollable-region-focusable") for v in violations):
+                metrics = page.evaluate("() => { const m = document.querySelector('main'); return [m.scrollWidth, m.clientWidth, m.scrollHeight, m.clientHeight]; }")
+                problems.append(f"[360 px] main scroll/client width, height {metrics}; wider than the screen: " + "; ".join(_too_wide(page)))
             overflow = body_overflow(page)
             if overflow > 0:
                 problems.append(f"[360 px] the page scrolls sideways by {overflow} px")
@@ -48,3 +51,15 @@ def check_page(page, label: str, report: dict | None = None) -> None:
             report.setdefault(label, {})[name] = len(violations)
     page.set_viewport_size(original)
     assert not problems, f"{label} ({page.url}):\n" + "\n".join(problems)
+
+
+def _too_wide(page) -> list[str]:
+    """The innermost elements that stick out to the right of the screen (for the message)."""
+    return page.evaluate(
+        """() => { const edge = Math.min(window.innerWidth, document.querySelector('main').getBoundingClientRect().right);
+            return [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > edge + 1 && ![...e.children].some(
+                c => c.getBoundingClientRect().right > edge + 1))
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' +
+                Math.round(e.getBoundingClientRect().right) + 'px: ' + (e.textContent || '').trim().slice(0, 60)); }"""
+    )

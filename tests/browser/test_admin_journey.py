@@ -59,3 +59,63 @@ def test_hr_walks_reports_and_assignment_on_a_phone_and_a_desktop(page, make_cou
     ):
         page.goto(path)
         check_page(page, label)
+
+
+def _staff(role, email):
+    user = UserFactory(email=email)
+    role_assign(user=user, role=role, acting_user=None)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return user, secret
+
+
+def test_auditor_editor_and_hr_pages_pass_axe_at_both_widths(page, make_course, make_quiz, django_capture_on_commit_callbacks):
+    """The registry, its detail and revoke pages, the evidence packs, the pending work; the
+    question bank pages, JP basis and course import; API clients and staff roles."""
+    from certificates.models import Certificate
+    from courses.services import lesson_complete
+
+    opd = OpdFactory(code="SETDA-BAG-KERJASAMA-AGRARIA", name="Bagian Kerja Sama dan Agraria Sekretariat Daerah")
+    course = make_course(lessons=1, title="Mengenal dan Menolak Gratifikasi")
+    quiz = make_quiz(make_course(lessons=1, title="Konflik Kepentingan"), questions=4)
+    learner = EmployeeFactory(opd=opd, full_name="Rahmah Fitriani Nur Azizah")
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_complete(employee=learner, lesson=course.test_lessons[0])
+    certificate = Certificate.objects.get()
+
+    auditor, secret = _staff(Role.AUDITOR, "auditor@example.test")
+    _staff_log_in(page, "/admin/sertifikat/", auditor.email, secret)
+    expect(page.get_by_role("link", name=certificate.number)).to_be_visible()
+    check_page(page, "registri sertifikat")
+    page.get_by_role("link", name=certificate.number).click()
+    expect(page.get_by_text("Diganti oleh")).to_be_visible()
+    check_page(page, "rincian sertifikat")
+    for path, label in (
+        (f"/admin/sertifikat-cabut/{certificate.pk}/", "cabut sertifikat"),
+        ("/admin/laporan/paket-bukti/", "paket bukti"),
+        ("/admin/operasional/tertunda/", "pekerjaan tertunda"),
+    ):
+        page.goto(path)
+        check_page(page, label)
+    page.context.clear_cookies()
+
+    editor, secret = _staff(Role.EDITOR, "editor@example.test")
+    _staff_log_in(page, "/admin/impor-soal/", editor.email, secret)
+    check_page(page, "impor soal")
+    for path, label in (
+        ("/admin/mutu-soal/", "mutu soal"),
+        (f"/admin/mutu-soal/?quiz={quiz.pk}", "mutu soal per kuis"),
+        ("/admin/dasar-jp/", "dasar JP"),
+        ("/admin/impor-kursus/", "impor kursus"),
+        (f"/admin/analisis-kuis/{quiz.pk}/", "analisis kuis"),
+    ):
+        page.goto(path)
+        check_page(page, label)
+    page.context.clear_cookies()
+
+    hr, secret = _staff(Role.HR, "hr2@example.test")
+    _staff_log_in(page, "/admin/klien-api/", hr.email, secret)
+    check_page(page, "klien API")
+    for path, label in (("/admin/klien-api/new/", "klien API baru"), ("/admin/peran-staf/", "peran staf"), ("/admin/riwayat-diklat/", "riwayat diklat")):
+        page.goto(path)
+        check_page(page, label)
