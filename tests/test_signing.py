@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -43,7 +44,11 @@ def test_signed_pdf_validates_against_the_demo_ca_with_pyhanko(signing_settings,
     signed = sign_pdf(plain_pdf(), reason="Uji", field_name="SertifikatIntegritas")
     reader = PdfFileReader(io.BytesIO(signed))
     [embedded] = reader.embedded_signatures
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[load_cert_from_pemder(demo_keys.ca)]))
+    context = ValidationContext(trust_roots=[load_cert_from_pemder(demo_keys.ca)])
+    # pyHanko's sync validator runs its own event loop: keep it off the thread where the
+    # browser tests' Playwright loop may still be running in this test process
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        status = executor.submit(validate_pdf_signature, embedded, context).result()
     assert status.bottom_line and status.intact and status.valid and status.trusted
     assert embedded.field_name == "SertifikatIntegritas"
     assert "DEMO Penanda Tangan" in status.signing_cert.subject.human_friendly
@@ -163,7 +168,10 @@ def test_signing_works_inside_a_running_event_loop(signing_settings):
         signed = sign_pdf(plain_pdf(), reason="Uji")
         return pdf_signature_check(signed)
 
-    assert asyncio.run(inside())["valid"] is True
+    # a fresh thread with its own loop, as under a server or Playwright's sync API (which may
+    # already run a loop on this test process's main thread)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        assert executor.submit(asyncio.run, inside()).result()["valid"] is True
 
 
 def test_pkcs12_is_demo_recognises_the_demo_key(demo_keys):
