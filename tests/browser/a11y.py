@@ -12,9 +12,36 @@ PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+# Wagtail's own admin chrome whose contrast axe cannot compute, looked at by eye at 360 and
+# 1280 px (screenshots in test-artifacts/): dark text on white in every case.
+REVIEWED_CONTRAST = (
+    # the sidebar's menu labels: white text with a text shadow on Wagtail's dark sidebar
+    lambda node: "menuitem-label" in node["html"],
+    # form selects: black text on white; the arrow is drawn with a background gradient
+    lambda node: node["html"].startswith("<select"),
+    # positional, not colour: on a phone Wagtail's fixed header bar overlaps part of the page
+    # while axe looks; the same elements are measured unobstructed at 1280 px, where they pass
+    lambda node: any(word in str(node.get("any")) for word in ("obscured", "overlapped")),
+)
+
+
+def _reviewed(node) -> bool:
+    return any(check(node) for check in REVIEWED_CONTRAST)
+
+
 def axe_violations(page) -> list[str]:
     results = _axe.run(page)
     found = []
+    # colour contrast axe could not decide (text over a gradient, under a sticky header...) is
+    # checked too: each such node fails unless it is one of Wagtail's own that we have looked at
+    for item in results.response.get("incomplete", []):
+        if item["id"] != "color-contrast":
+            continue
+        for node in item["nodes"]:
+            if _reviewed(node):
+                continue
+            message = (node.get("any") or [{}])[0].get("message", "")
+            found.append(f"color-contrast (incomplete): {' '.join(node['target'])} — {node['html'][:120]} — {message[:160]}")
     for violation in results.response["violations"]:
         targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
         first = violation["nodes"][0]
