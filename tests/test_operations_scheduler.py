@@ -60,9 +60,10 @@ def test_two_schedulers_racing_run_each_job_once_per_period():
     outputs = [process.communicate(timeout=120) for process in processes]
     assert all(process.returncode == 0 for process in processes), [err[-1500:] for _out, err in outputs]
     ran = Counter(line.split(" ")[2].rstrip(":") for out, _err in outputs for line in out.splitlines() if line.strip())
-    # two different minutes; one 10-minute, 5-minute and daily period
+    # two different minutes; one 10-minute (two jobs), 5-minute and daily period
     assert ran == Counter(
-        close_expired_attempts=2, evidence_packs_expire=1, reconcile=1, send_reminders=1, prune_schedule_runs=1
+        close_expired_attempts=2, evidence_packs_expire=1, role_requests_expire=1, reconcile=1, send_reminders=1,
+        prune_schedule_runs=1,
     ), ran
-    assert ScheduledRun.objects.count() == 6
+    assert ScheduledRun.objects.count() == 7
     assert all(run.finished_at for run in ScheduledRun.objects.all())
