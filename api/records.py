@@ -102,7 +102,6 @@ def certificate_verification(certificate: Certificate) -> dict:
         "replaced_by_code": replaced_by.code if replaced_by else None,
         "sha256": certificate.sha256,
         "verification_url": verification_url(certificate),
-        "pdf_url": settings.SITE_BASE_URL + reverse("certificate_verify_download", args=[certificate.code]),
         "signature": _signature(certificate),
     }
 

@@ -209,6 +209,5 @@ class VerificationOut(Schema):
     replaced_by_code: str | None
     sha256: str
     verification_url: str
-    pdf_url: str
     signature: SignatureOut
 

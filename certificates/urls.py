@@ -8,5 +8,4 @@ urlpatterns = [
     path("sertifikat/<int:pk>/unduh/", views.my_certificate_download, name="my_certificate_download"),
     path("verifikasi/", views.verify_form, name="certificate_verify_form"),
     path("verifikasi/<str:code>/", views.verify, name="certificate_verify"),
-    path("verifikasi/<str:code>/unduh/", views.verify_download, name="certificate_verify_download"),
 ]

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.files import private_file_response
 from courses.models import Enrollment, EnrollmentStatus
@@ -119,8 +119,14 @@ def verify_form(request):
     return response
 
 
-@require_safe
+VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request, code: str):
+    """The public verification page. It never serves the issued PDF (that carries the full
+    NIP): whoever holds a copy checks it here, by its SHA-256 computed in the browser (the file
+    never leaves the device) or, without JavaScript, by sending it once (read, never stored)."""
     if _rate_limited(request):
         return TemplateResponse(request, "certificates/verify_limited.html", status=429)
     try:
@@ -128,15 +134,25 @@ def verify(request, code: str):
     except Http404:
         response = TemplateResponse(request, "certificates/verify_unknown.html", {"code": code}, status=404)
     else:
-        response = TemplateResponse(
-            request, "certificates/verify.html", {"c": certificate, "signature": certificate_signature_state(certificate)}
-        )
+        context = {"c": certificate, "signature": certificate_signature_state(certificate)}
+        if request.method == "POST":
+            context["file_check"] = _uploaded_copy_check(request, certificate)
+        response = TemplateResponse(request, "certificates/verify.html", context)
     response["X-Robots-Tag"] = NOINDEX
     return response
 
 
-@require_safe
-def verify_download(request, code: str):
-    if _rate_limited(request):
-        return TemplateResponse(request, "certificates/verify_limited.html", status=429)
-    return _file_response(certificate_by_code(code))
+def _uploaded_copy_check(request, certificate) -> dict:
+    """Compare a copy sent by a verifier with the issued file's SHA-256, in memory."""
+    import hashlib
+
+    upload = request.FILES.get("berkas")
+    if upload is None:
+        return {"error": _("Pilih berkas PDF sertifikat yang ingin Anda periksa.")}
+    if upload.size > VERIFY_UPLOAD_MAX_BYTES:
+        return {"error": _("Berkas lebih besar dari 10 MB; itu bukan sertifikat yang diterbitkan Integritas.")}
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    sha256 = digest.hexdigest()
+    return {"matches": sha256 == certificate.sha256, "sha256": sha256, "name": upload.name[:120]}

@@ -151,8 +151,33 @@ def test_verification_page_shows_status_facts_masked_nip_and_hash(client, learne
     assert certificate.sha256 in body and certificate.nip not in body
     assert f"{certificate.nip[:4]}**********{certificate.nip[-4:]}" in body
     assert response["X-Robots-Tag"].startswith("noindex")
-    download = client.get(f"/verifikasi/{certificate.code}/unduh/")
-    assert hashlib.sha256(b"".join(download.streaming_content)).hexdigest() == certificate.sha256
+    # the public page never serves the issued PDF (it carries the full NIP)
+    assert client.get(f"/verifikasi/{certificate.code}/unduh/").status_code == 404
+    assert "/unduh/" not in body
+
+
+def test_a_verifier_checks_a_copy_by_sending_it_once_and_nothing_is_stored(client, learner, make_course, complete, settings):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def files():
+        return sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+    certificate = Certificate.objects.get(enrollment=complete(learner.employee, make_course(lessons=1)))
+    content = certificate.pdf.open("rb").read()
+    url = f"/verifikasi/{certificate.code}/"
+    stored = files()
+
+    same = client.post(url, {"berkas": SimpleUploadedFile("salinan.pdf", content, "application/pdf")}).content.decode()
+    assert "Cocok." in same and certificate.sha256 in same
+    changed = bytearray(content)
+    changed[len(changed) // 2] ^= 0x01
+    other = client.post(url, {"berkas": SimpleUploadedFile("salinan.pdf", bytes(changed), "application/pdf")}).content.decode()
+    assert "Tidak cocok." in other
+    assert "Pilih berkas PDF" in client.post(url, {}).content.decode()
+    assert certificate.nip not in same + other
+    assert Certificate.objects.count() == 1 and files() == stored  # read, never kept
 
 
 @pytest.mark.parametrize("code", ["tidakada12345678", "abc.def", "x" * 40, "%3Cscript%3E"])

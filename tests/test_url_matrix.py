@@ -152,7 +152,6 @@ OURS = {
     "my_certificate_download": ("/sertifikat/{cert_mine}/unduh/", "get", LEARNER_ONLY),
     "certificate_verify_form": ("/verifikasi/", "get", ALL_200),
     "certificate_verify": ("/verifikasi/{code_b}/", "get", ALL_200),
-    "certificate_verify_download": ("/verifikasi/{code_b}/unduh/", "get", ALL_200),
     "certificates_certificate:index": ("/admin/sertifikat/", "get", ADMIN_REGISTRY),
     "certificates_certificate:index_results": ("/admin/sertifikat/results/", "get", ADMIN_REGISTRY),
     "certificates_certificate:inspect": ("/admin/sertifikat/inspect/{cert_b}/", "get", row(LOGIN, LOGIN, 404, 200, 200, 200, 404)),

@@ -15,7 +15,7 @@ from .a11y import check_page
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_learner_goes_from_the_last_lesson_to_the_quiz_to_the_certificate(page, make_course, make_quiz):
+def test_learner_goes_from_the_last_lesson_to_the_quiz_to_the_certificate(page, make_course, make_quiz, tmp_path):
     opd = OpdFactory(code="DINSOS", name="Dinas Sosial")
     user = UserFactory(email="rahmah@example.test", first_name="Rahmah Fitriani", username="199001012015042001")
     EmployeeFactory(email=user.email, opd=opd, user=user, nip="199001012015042001", full_name="Rahmah Fitriani")
@@ -79,6 +79,21 @@ def test_learner_goes_from_the_last_lesson_to_the_quiz_to_the_certificate(page, 
     card = page.locator(".card.verify").bounding_box()
     for box in (dd.bounding_box() for dd in page.locator(".facts dd").all()):
         assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, (box, card)
+    # a verifier holding the PDF checks it on the page: the hash is computed in the browser,
+    # nothing is sent (no POST leaves the page)
+    from certificates.models import Certificate
+
+    certificate = Certificate.objects.get(employee__nip="199001012015042001")
+    copy = tmp_path / "salinan.pdf"
+    copy.write_bytes(certificate.pdf.open("rb").read())
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.get_by_label("Periksa berkas PDF yang Anda pegang").set_input_files(str(copy))
+    page.get_by_role("button", name="Periksa berkas", exact=True).click()
+    expect(page.get_by_text("Cocok. Berkas Anda sama persis dengan yang diterbitkan.")).to_be_visible()
+    expect(page.get_by_text(certificate.sha256).first).to_be_visible()
+    assert posts == []
+    check_page(page, "verifikasi berkas", report)
     page.goto("/verifikasi/")
     check_page(page, "formulir verifikasi", report)
     print("axe violations per page (360 px, 1280 px):", report)
