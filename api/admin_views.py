@@ -18,6 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from certificates.selectors import certificates_visible_to
+from core.admin_columns import WitaDateColumn
 from core.audit import audit_record
 from core.exports import spreadsheet_response
 from courses.models import CoursePage
@@ -149,8 +150,8 @@ class ApiClientViewSet(ModelViewSet):
         "owner",
         Column("scopes", label=gettext_lazy("Hak akses"), accessor=lambda c: ", ".join(c.scopes or [])),
         Column("key_prefix", label=gettext_lazy("Awalan kunci")),
-        "expires_at",
-        "last_used_at",
+        WitaDateColumn("expires_at", label=gettext_lazy("Berlaku sampai")),
+        WitaDateColumn("last_used_at", label=gettext_lazy("Terakhir dipakai")),
         Column("status_label", label=gettext_lazy("Status")),
     ]
     search_fields = ["name"]

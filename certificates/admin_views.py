@@ -22,10 +22,11 @@ from django.views.decorators.http import require_http_methods
 from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_columns import WitaDateColumn
 from core.exports import spreadsheet_safe
 from courses.models import CoursePage
 from organizations.models import Opd
@@ -138,7 +139,7 @@ class CertificateViewSet(ModelViewSet):
         "full_name",
         Column("opd_name", label=gettext_lazy("OPD saat terbit")),
         Column("course_title", label=gettext_lazy("Kursus")),
-        DateColumn("issued_at", label=gettext_lazy("Terbit")),
+        WitaDateColumn("issued_at", label=gettext_lazy("Terbit")),
         Column("get_status_display", label=gettext_lazy("Status")),
     ]
     filterset_class = CertificateFilterSet

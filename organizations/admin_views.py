@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_columns import WitaDateColumn
 from core.exports import SafeSpreadsheetExportMixin
 
 from .access import require_roster_manager
@@ -351,12 +352,12 @@ class RoleAssignmentViewSet(ModelViewSet):
     add_to_admin_menu = True
     list_display = [
         "user",
-        Column("role", label=gettext_lazy("Peran")),
+        Column("role", label=gettext_lazy("Peran"), accessor="get_role_display"),
         Column("status_label", label=gettext_lazy("Status")),
-        "valid_until",
+        WitaDateColumn("valid_until", label=gettext_lazy("Berlaku sampai")),
         "granted_by",
         "approved_by",
-        "created_at",
+        WitaDateColumn("created_at", label=gettext_lazy("Dibuat")),
     ]
     list_filter = ["role"]
     search_fields = ["user__email", "user__first_name", "user__username"]

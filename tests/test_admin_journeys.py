@@ -103,3 +103,19 @@ def test_admin_chrome_is_indonesian_without_double_spaces(client, hr_no_mfa):
     with translation.override("id"):
         assert translation.gettext("This field is required.") == "Kolom ini harus diisi."
         assert translation.gettext("Help") == "Bantuan"
+
+
+def test_staff_roles_listing_prints_role_labels_and_dates_in_the_site_format(client, hr_no_mfa, make_staff):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from organizations.models import RoleAssignment
+
+    auditor = make_staff(Role.AUDITOR, mfa=False)
+    assignment = RoleAssignment.objects.get(user=auditor, role=Role.AUDITOR)
+    client.force_login(hr_no_mfa)
+
+    html = client.get("/admin/peran-staf/").content.decode()
+
+    assert str(assignment.get_role_display()) in html
+    assert date_format(timezone.localtime(assignment.created_at), "j F Y H:i") + " WITA" in html

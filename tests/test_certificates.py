@@ -328,6 +328,10 @@ def test_registry_rows_link_to_the_detail_page_and_carry_the_row_actions(client,
     assert f'href="/admin/sertifikat/inspect/{certificate.pk}/"' in body
     assert "Periksa" in body and "Halaman verifikasi" in body
     assert f"/admin/sertifikat-cabut/{certificate.pk}/" in body
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    assert date_format(timezone.localtime(certificate.issued_at), "j F Y") in body  # the site's date format
 
     client.force_login(observer)  # reads only: no revoke action
     body = client.get("/admin/sertifikat/").content.decode()
