@@ -26,6 +26,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "organizations.change_roleassignment",
         "organizations.delete_roleassignment",
         "certificates.view_certificate",
+        # Pengaturan program: BKPSDM sets "menit per JP" (the JP basis of every course) and the
+        # local contacts; core's setting, named as a string like the API's below
+        "core.change_programsettings",
         # the HR systems' API clients (api app; named here as strings, no import upward)
         "api.view_apiclient",
         "api.add_apiclient",

@@ -214,6 +214,8 @@ PAGE_SAMPLES = {
     "{course_a_url}tidak-ada/": row(404, 404, 404, 404, 404, 404, 404),
     # Wagtail's settings page: the Inspektorat (auditors) edits what new certificates carry
     "/admin/settings/certificates/certificatesettings/{cert_settings}/": row(LOGIN, LOGIN, DENIED, DENIED, 200, DENIED, DENIED),
+    # Pengaturan program: BKPSDM (HR) sets minutes per JP and the local contacts
+    "/admin/settings/core/programsettings/{program_settings}/": row(LOGIN, LOGIN, DENIED, 200, DENIED, DENIED, DENIED),
 }
 
 # Prefixes of URL groups owned by libraries, each with sample URLs checked per role below.
@@ -319,6 +321,7 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
     lesson_complete(employee=emp_b, lesson=course_b.test_lessons[0])
     cert_b = certificate_issue(enrollment=Enrollment.objects.get(employee=emp_b, course=course_b))
     from certificates.models import CertificateSettings
+    from core.models import ProgramSettings
     from reports.models import EvidencePack, FrozenRecap
 
     recap = FrozenRecap.objects.create(as_of=datetime.date(2026, 11, 1), filters=[], rows=[], totals={}, sha256="0" * 64)
@@ -327,6 +330,7 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
         "pack": pack.pk,
         "recap": recap.pk,
         "cert_settings": CertificateSettings.load().pk,
+        "program_settings": ProgramSettings.load().pk,
         "cert_mine": cert_mine.pk,
         "cert_b": cert_b.pk,
         "code_b": cert_b.code,
