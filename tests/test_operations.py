@@ -134,8 +134,9 @@ def test_reconcile_requeues_the_tasks_of_dead_workers_only(db):
     from certificates.tasks import certificate_issue_task
 
     old = timezone.now() - timedelta(minutes=5)
-    dead = DBTaskResult.objects.get(pk=certificate_issue_task.enqueue(1).id)
-    alive = DBTaskResult.objects.get(pk=certificate_issue_task.enqueue(2).id)
+    dead_enrollment, alive_enrollment = 1, 2  # enrollment ids the two tasks carry
+    dead = DBTaskResult.objects.get(pk=certificate_issue_task.enqueue(dead_enrollment).id)
+    alive = DBTaskResult.objects.get(pk=certificate_issue_task.enqueue(alive_enrollment).id)
     DBTaskResult.objects.filter(pk=dead.pk).update(status="RUNNING", started_at=old, worker_ids=["node-dead"])
     DBTaskResult.objects.filter(pk=alive.pk).update(status="RUNNING", started_at=old, worker_ids=["node-alive"])
     services.heartbeat_beat(worker_id="node-alive", backend="database")
@@ -143,7 +144,7 @@ def test_reconcile_requeues_the_tasks_of_dead_workers_only(db):
     assert DBTaskResult.objects.get(pk=dead.pk).status == "READY"
     assert DBTaskResult.objects.get(pk=alive.pk).status == "RUNNING"
     # its certificate task is waiting again: the certificate step does not queue a duplicate
-    assert 1 in services._pending_certificate_task_ids()
+    assert services._pending_certificate_task_ids() == {dead_enrollment, alive_enrollment}
 
 
 def test_reconcile_requeues_a_stuck_evidence_pack(auditor):
