@@ -108,19 +108,28 @@ def roster_import(
     in both cases nothing is written. Idempotent by NIP (by email for staff without NIP).
     """
     preview = roster_preview(filename=filename, content=content, deactivate_missing=deactivate_missing)
+    return _roster_commit(
+        preview=preview, label=filename, content=content, acting_user=acting_user,
+        deactivate_missing=deactivate_missing, dry_run=dry_run, source=source,
+    )
+
+
+def _roster_commit(*, preview, label, content, acting_user, deactivate_missing, dry_run, source, audit_data=None):
+    """The all-or-nothing end of every roster import: refuse on any bad row, stop at a dry
+    run, otherwise keep what was sent (with its SHA-256) and apply it in one transaction."""
     if preview.has_errors:
         raise RosterRejected(preview)
     if dry_run:
         return RosterImportResult(roster_import=None, preview=preview, dry_run=True)
     with transaction.atomic():
         record = RosterImport.objects.create(
-            filename=filename[:255],
+            filename=label[:255],
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),
             deactivate_missing=deactivate_missing,
             uploaded_by=acting_user,
         )
-        _roster_apply(record=record, preview=preview, acting_user=acting_user, source=source)
+        _roster_apply(record=record, preview=preview, acting_user=acting_user, source=source, audit_data=audit_data)
     return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
 
 
@@ -143,20 +152,10 @@ def roster_import_records(
     import history. Raises RosterRejected when any row is bad; nothing is written then.
     """
     preview = roster_preview_records(records=records, deactivate_missing=deactivate_missing, opd_scope=opd_scope)
-    if preview.has_errors:
-        raise RosterRejected(preview)
-    if dry_run:
-        return RosterImportResult(roster_import=None, preview=preview, dry_run=True)
-    with transaction.atomic():
-        record = RosterImport.objects.create(
-            filename=label[:255],
-            content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
-            deactivate_missing=deactivate_missing,
-            uploaded_by=acting_user,
-        )
-        _roster_apply(record=record, preview=preview, acting_user=acting_user, source=source, audit_data=audit_data)
-    return RosterImportResult(roster_import=record, preview=preview, dry_run=False)
+    return _roster_commit(
+        preview=preview, label=label, content=content, acting_user=acting_user,
+        deactivate_missing=deactivate_missing, dry_run=dry_run, source=source, audit_data=audit_data,
+    )
 
 
 def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImportResult:
