@@ -256,12 +256,21 @@ class RoleAssignmentSaveMixin:
 
 
 class RoleAssignmentCreateView(RoleAssignmentSaveMixin, generic.CreateView):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not self.request.user.is_superuser:  # only superusers ask for a superuser grant
+            field = form.fields["role"]
+            field.choices = [choice for choice in field.choices if choice[0] != Role.SUPERUSER]
+        return form
+
     def get_success_message(self, instance=None):
         instance = instance or getattr(self, "object", None)
         if instance is not None and instance.is_pending:
-            return _(
-                "Peran %(role)s untuk %(user)s menunggu persetujuan staf HR lain dan belum berlaku."
-            ) % {"role": instance.get_role_display(), "user": instance.user}
+            if instance.role == Role.SUPERUSER:
+                message = _("Peran %(role)s untuk %(user)s menunggu persetujuan superuser lain dan belum berlaku.")
+            else:
+                message = _("Peran %(role)s untuk %(user)s menunggu persetujuan staf HR lain dan belum berlaku.")
+            return message % {"role": instance.get_role_display(), "user": instance.user}
         return super().get_success_message(instance)
 
 
@@ -270,6 +279,13 @@ class RoleAssignmentEditView(RoleAssignmentSaveMixin, generic.EditView):
 
 
 class RoleAssignmentDeleteView(generic.DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        # HR manages roles but does not demote a superuser: only another superuser does.
+        assignment = get_object_or_404(RoleAssignment, pk=kwargs.get("pk"))
+        if assignment.role == Role.SUPERUSER and not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def delete_action(self):
         role_revoke(assignment=self.object, acting_user=self.request.user)
 

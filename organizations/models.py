@@ -163,6 +163,9 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor Inspektorat")
     EDITOR = "editor", _("Editor konten")
     OBSERVER = "observer", _("Pengamat (hanya baca)")
+    # Not a permission set of its own: approving it sets User.is_superuser, revoking clears it
+    # (organizations.services); requested and approved by superusers only.
+    SUPERUSER = "superuser", _("Superuser (pengelola sistem)")
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

@@ -340,8 +340,9 @@ def employee_save(*, employee: Employee, changed_fields: list[str], acting_user)
 
 
 # Roles whose grant needs a second person (separation of duties, issue 14): HR manages
-# roles and the roster, auditors revoke certificates and change their settings.
-ROLES_NEEDING_APPROVAL = frozenset({Role.HR, Role.AUDITOR})
+# roles and the roster, auditors revoke certificates and change their settings, a superuser
+# does everything. A superuser grant is asked for and approved by superusers only.
+ROLES_NEEDING_APPROVAL = frozenset({Role.HR, Role.AUDITOR, Role.SUPERUSER})
 
 
 def role_assign(
@@ -366,6 +367,10 @@ def role_assign(
         raise ValidationError(
             _("Anda tidak dapat memberi atau mengubah peran Anda sendiri; minta staf HR lain melakukannya.")
         )
+    if role == Role.SUPERUSER and acting_user is not None and not acting_user.is_superuser:
+        raise ValidationError(_("Hanya superuser yang dapat meminta peran superuser untuk orang lain."))
+    if role == Role.SUPERUSER and valid_until is not None:
+        raise ValidationError({"valid_until": _("Peran superuser tidak memakai tanggal berakhir; cabut bila tidak diperlukan lagi.")})
     if role == Role.COORDINATOR and not opds:
         raise ValidationError({"opds": _("Koordinator OPD harus diberi minimal satu OPD.")})
     if role != Role.COORDINATOR and opds:
@@ -415,6 +420,8 @@ def role_assign(
         assignment.opds.set(opds)
         if role == Role.EDITOR:
             user.groups.add(editor_group_ensure())
+        if not pending:
+            _superuser_sync(assignment)
         if pending:
             action = "integritas.role_request"
         else:
@@ -450,7 +457,20 @@ def role_can_approve(*, assignment: RoleAssignment, user) -> bool:
         return False
     if user.pk in (assignment.user_id, assignment.granted_by_id):
         return False
+    if assignment.role == Role.SUPERUSER:
+        return bool(user.is_superuser)
     return bool(user.is_superuser or has_role(user, Role.HR))
+
+
+def _superuser_sync(assignment: RoleAssignment, *, removed: bool = False) -> None:
+    """The superuser role is the only road to `User.is_superuser` (Wagtail's user form has no
+    such box, see accounts.users_admin): an approved grant sets it, a revocation clears it."""
+    if assignment.role != Role.SUPERUSER:
+        return
+    user = assignment.user
+    user.is_superuser = not removed
+    user.is_staff = user.is_staff or not removed
+    user.save(update_fields=["is_superuser", "is_staff"])
 
 
 def _role_decision_check(*, assignment: RoleAssignment, acting_user) -> RoleAssignment:
@@ -462,6 +482,8 @@ def _role_decision_check(*, assignment: RoleAssignment, acting_user) -> RoleAssi
     if acting_user is not None and acting_user.pk == assignment.granted_by_id:
         raise ValidationError(_("Pemberi peran tidak dapat menyetujui atau menolak permintaannya sendiri."))
     if not role_can_approve(assignment=assignment, user=acting_user):
+        if assignment.role == Role.SUPERUSER:
+            raise ValidationError(_("Hanya superuser lain yang dapat menyetujui peran superuser."))
         raise ValidationError(_("Hanya staf HR lain atau superuser yang dapat menyetujui peran ini."))
     return assignment
 
@@ -474,6 +496,7 @@ def role_approve(*, assignment: RoleAssignment, acting_user) -> RoleAssignment:
         assignment.approved_by = acting_user
         assignment.pending_until = None
         assignment.save(update_fields=["approved_at", "approved_by", "pending_until"])
+        _superuser_sync(assignment)
         audit_record(
             instance=assignment,
             action="integritas.role_approve",
@@ -578,7 +601,13 @@ def _role_notify_on_commit(*, assignment: RoleAssignment, event: str, acting_use
     if event == "integritas.role_request":
         lines += [
             "",
-            _("Peran ini belum berlaku. Staf HR lain atau superuser dapat menyetujui atau menolaknya sebelum %(until)s di %(link)s")
+            (
+                _("Peran ini belum berlaku. Superuser lain dapat menyetujui atau menolaknya sebelum %(until)s di %(link)s")
+                if assignment.role == Role.SUPERUSER
+                else _(
+                    "Peran ini belum berlaku. Staf HR lain atau superuser dapat menyetujui atau menolaknya sebelum %(until)s di %(link)s"
+                )
+            )
             % {
                 "until": formats.date_format(timezone.localtime(assignment.pending_until), "DATETIME_FORMAT"),
                 "link": f"{settings.SITE_BASE_URL}{reverse('organizations_role:review', args=[assignment.pk])}",
@@ -630,6 +659,8 @@ def role_revoke(*, assignment: RoleAssignment, acting_user) -> None:
         audit_record(instance=user, action="integritas.role_revoke", user=acting_user, data=data)
         if assignment.role == Role.EDITOR:
             user.groups.remove(*Group.objects.filter(name=EDITOR_GROUP_NAME))
+        if assignment.approved_at is not None:
+            _superuser_sync(assignment, removed=True)
         if assignment.role in ROLES_NEEDING_APPROVAL:
             _role_notify_on_commit(assignment=assignment, event="integritas.role_revoke", acting_user=acting_user)
         assignment.delete()

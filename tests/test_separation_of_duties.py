@@ -194,3 +194,80 @@ def test_the_review_page_is_hr_only(client, hr_a, make_staff):
     assert client.get(f"{ROLES_URL}review/{assignment.pk}/").url == "/admin/"
     assert client.post(f"{ROLES_URL}approve/{assignment.pk}/").url == "/admin/"
     assert RoleAssignment.objects.get(pk=assignment.pk).is_pending
+
+
+# --- Superuser: a role like HR and auditor, asked and approved by superusers -------------------
+
+
+@pytest.fixture
+def root_a(make_staff):
+    return make_staff(Role.SUPERUSER, email="root-a@example.test")
+
+
+@pytest.fixture
+def root_b(make_staff):
+    return make_staff(Role.SUPERUSER, email="root-b@example.test")
+
+
+def test_wagtail_user_form_no_longer_makes_a_superuser_at_once(client, root_a):
+    """Before: a superuser ticked "Administrator" on another account in /admin/users/ and it
+    was a superuser at once, with nobody else asked."""
+    target = UserFactory(email="target@example.test", first_name="Sari", last_name="Dewi")
+    client.force_login(root_a)
+    page = client.get(f"/admin/users/edit/{target.pk}/")
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.content.decode()
+    data = {
+        "username": target.username,
+        "email": target.email,
+        "first_name": "Sari",
+        "last_name": "Dewi",
+        "is_active": "on",
+        "is_superuser": "on",
+        "password1": "",
+        "password2": "",
+    }
+    response = client.post(f"/admin/users/edit/{target.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not fresh(target).is_superuser
+    assert 'name="is_superuser"' not in client.get("/admin/users/new/").content.decode()
+
+
+def test_superuser_grant_waits_for_a_second_superuser(client, root_a, root_b, hr_a, django_capture_on_commit_callbacks):
+    target = UserFactory(email="calon@example.test")
+    client.force_login(root_a)
+    response = client.post(f"{ROLES_URL}new/", {"user": target.pk, "role": Role.SUPERUSER})
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(user=target, role=Role.SUPERUSER)
+    assert assignment.is_pending and not fresh(target).is_superuser
+
+    # HR may approve HR and auditor grants, not a superuser grant; the requester may not either
+    for person in (hr_a, root_a):
+        with pytest.raises(Exception, match="superuser lain|permintaannya sendiri"):
+            role_approve(assignment=assignment, acting_user=person)
+    assert not fresh(target).is_superuser
+
+    with django_capture_on_commit_callbacks(execute=True):
+        role_approve(assignment=assignment, acting_user=root_b)
+    assert fresh(target).is_superuser
+    assert ModelLogEntry.objects.filter(action="integritas.role_approve").exists()
+    assert any("Superuser" in message.subject for message in mail.outbox)
+
+    # HR cannot demote a superuser; another superuser can, and the flag goes with the role
+    client.force_login(hr_a)
+    client.post(f"{ROLES_URL}delete/{assignment.pk}/")  # Wagtail answers a refusal with a redirect
+    assert fresh(target).is_superuser and RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    client.force_login(root_b)
+    assert client.post(f"{ROLES_URL}delete/{assignment.pk}/").status_code == 302
+    assert not fresh(target).is_superuser
+
+
+def test_hr_is_not_offered_and_cannot_ask_for_a_superuser_grant(client, hr_a):
+    target = UserFactory(email="naik@example.test")
+    client.force_login(hr_a)
+    assert 'value="superuser"' not in client.get(f"{ROLES_URL}new/").content.decode()
+    response = client.post(f"{ROLES_URL}new/", {"user": target.pk, "role": Role.SUPERUSER})
+    assert response.status_code == 200
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    with pytest.raises(Exception, match="Hanya superuser"):
+        role_assign(user=target, role=Role.SUPERUSER, acting_user=hr_a)

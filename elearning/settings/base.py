@@ -144,7 +144,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.apps.IntegritasUsersAppConfig",  # wagtail.users, see accounts.users_admin
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
