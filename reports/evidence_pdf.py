@@ -187,12 +187,25 @@ def _code(text: str, width: float, style) -> Paragraph:
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
+def _head(text: str, width: float, style) -> Paragraph:
+    """A header cell whose longest word fits `width` points: a course title over a narrow
+    column ("Whistleblowing") is set smaller rather than broken in the middle of a word."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    longest = max((stringWidth(word, style.fontName, style.fontSize) for word in str(text).split()), default=0)
+    if longest > width > 0:
+        size = max(5.0, style.fontSize * width / longest)
+        style = ParagraphStyle(f"{style.name}-{size:.1f}", parent=style, fontSize=size, leading=size * 1.2)
+    return _p(text, style)
+
+
 def _table(header: list[str], rows: list[list], widths_mm: list[float], numeric: set[int], styles, total_row: list | None = None,
            codes: set[int] = frozenset()) -> LongTable:
     """A table whose cells are Paragraphs (they wrap), header repeated on each page; the
     columns in `codes` break at hyphens and slashes."""
     assert abs(sum(widths_mm) * mm - WIDTH) < 1, (sum(widths_mm), WIDTH / mm)
-    data = [[_p(h, styles["headnum"] if i in numeric else styles["head"]) for i, h in enumerate(header)]]
+    data = [[_head(h, widths_mm[i] * mm - 4.6, styles["headnum"] if i in numeric else styles["head"])
+             for i, h in enumerate(header)]]
     for row in rows:
         data.append([
             v if isinstance(v, Paragraph)
@@ -227,7 +240,7 @@ def _when(value) -> str:
     if not value:
         return "belum pernah"
     local = timezone.localtime(value)
-    return f"{tanggal(local)} {local:%H.%M}"
+    return f"{tanggal(local)} {local:%H.%M} WITA"
 
 
 def summary_pdf(data: SummaryData) -> bytes:

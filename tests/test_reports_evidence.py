@@ -405,3 +405,23 @@ def test_summary_with_an_unusable_key_is_unsigned_and_the_pack_says_why(tmp_path
     archive = zipfile.ZipFile(out)
     assert "ditandatangani secara elektronik" not in _summary_text(archive.read("00_ringkasan.pdf"))
     assert pack.signing_problem in archive.read("BACA-SAYA.txt").decode()
+
+
+def test_summary_header_words_are_never_split_and_times_say_wita():
+    """A course title over a narrow column ("Antikorupsi", "Pelanggaran") used to be broken
+    mid-word by reportlab; now the header font shrinks until its longest word fits."""
+    import datetime
+
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reports.evidence_pdf import _head, _styles, _when
+
+    styles = _styles()
+    width = 17 * mm - 4.6
+    cell = _head("Belum: Nilai-Nilai Antikorupsi dan Budaya Kerja", width, styles["headnum"])
+    longest = max(stringWidth(w, cell.style.fontName, cell.style.fontSize) for w in cell.text.split())
+    assert longest <= width and cell.style.fontSize < styles["headnum"].fontSize
+    assert _head("Kode", width, styles["head"]).style is styles["head"]
+    when = datetime.datetime(2026, 11, 28, 2, 5, tzinfo=datetime.UTC)
+    assert _when(when) == "28 November 2026 10.05 WITA"
