@@ -151,12 +151,16 @@ class Reconciled:
     tasks: int = 0
     packs: int = 0
     certificates: int = 0
+    imports: int = 0
 
     def __str__(self):
-        return f"{self.tasks} tugas, {self.packs} paket bukti, {self.certificates} sertifikat diantrekan ulang"
+        return (
+            f"{self.tasks} tugas, {self.packs} paket bukti, {self.imports} impor data pegawai, "
+            f"{self.certificates} sertifikat diantrekan ulang"
+        )
 
     def __bool__(self):
-        return bool(self.tasks or self.packs or self.certificates)
+        return bool(self.tasks or self.packs or self.certificates or self.imports)
 
 
 def tasks_orphaned(now=None):
@@ -247,6 +251,30 @@ def requeue_stuck_packs(now=None) -> int:
     return count
 
 
+def roster_imports_stuck(now=None):
+    """Large roster files still being read or applied past the timeout (their task was lost)."""
+    from organizations.models import RosterImport, RosterImportStatus
+
+    now = now or timezone.now()
+    return RosterImport.objects.filter(
+        status__in=[RosterImportStatus.READING, RosterImportStatus.APPLYING], queued_at__lt=now - stuck_after()
+    )
+
+
+def requeue_stuck_roster_imports(now=None) -> int:
+    from organizations.models import RosterImport
+    from organizations.tasks import roster_import_task
+
+    count = 0
+    for record in roster_imports_stuck(now).only("pk", "status", "queued_at"):
+        if RosterImport.objects.filter(pk=record.pk, status=record.status, queued_at=record.queued_at).update(
+            queued_at=timezone.now()
+        ):
+            roster_import_task.enqueue(record.pk)
+            count += 1
+    return count
+
+
 def enrollments_without_certificate(now=None, grace: timedelta | None = None):
     """Completed enrollments with no current certificate, completed before `now - grace`."""
     from certificates.models import Certificate
@@ -313,5 +341,6 @@ def reconcile(now=None, grace: timedelta | None = None) -> Reconciled:
     result = Reconciled()
     result.tasks = requeue_orphaned_tasks(now)
     result.packs = requeue_stuck_packs(now)
+    result.imports = requeue_stuck_roster_imports(now)
     result.certificates = requeue_missing_certificates(now, grace)
     return result

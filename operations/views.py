@@ -96,6 +96,7 @@ def pending_view(request):
     """'Pekerjaan tertunda': what waits for a worker and what the reconciliation would queue again."""
     from django_tasks.base import TaskResultStatus
 
+    from organizations.models import RosterImport, RosterImportStatus
     from reports.models import EvidencePack, EvidencePackStatus
 
     from .models import ScheduledRun, WorkerHeartbeat
@@ -125,6 +126,8 @@ def pending_view(request):
         "packs": list(EvidencePack.objects.filter(status__in=[EvidencePackStatus.QUEUED, EvidencePackStatus.RUNNING]).select_related("requested_by")[:50]),
         "stuck_after": services.stuck_after(),
         "stuck_packs": services.packs_stuck(now).count(),
+        "imports": list(RosterImport.objects.filter(status__in=[RosterImportStatus.READING, RosterImportStatus.APPLYING]).only("filename", "queued_at", "status")[:50]),
+        "stuck_imports": services.roster_imports_stuck(now).count(),
         "workers": list(WorkerHeartbeat.objects.all()[:50]), "dead_after": settings.WORKER_DEAD_SECONDS, "now": now,
         "runs": list(ScheduledRun.objects.all()[:30]),
     }

@@ -22,7 +22,7 @@ from core.admin_columns import WitaDateColumn
 from core.exports import SafeSpreadsheetExportMixin
 
 from .access import require_roster_manager
-from .models import Employee, EmploymentType, Opd, OpdKind, Role, RoleAssignment
+from .models import Employee, EmploymentType, Opd, OpdKind, Role, RoleAssignment, RosterImportStatus
 from .permissions import can_manage_roles, is_read_only
 from .roster import RosterFileError
 from .selectors import employees_visible_to, opds_visible_to, roster_imports_visible_to
@@ -35,6 +35,8 @@ from .services import (
     role_refuse,
     role_revoke,
     roster_import_confirm,
+    roster_import_confirm_queue,
+    roster_runs_in_background,
     roster_staged_preview,
     roster_upload_stage,
 )
@@ -456,6 +458,12 @@ PREVIEW_PAGE_SIZE = 200
 def roster_preview_view(request, pk):
     require_roster_manager(request)
     record = get_object_or_404(roster_imports_visible_to(request.user), pk=pk)
+    if record.in_progress or (record.status == RosterImportStatus.REJECTED and record.parsed is None):
+        # A large file being read or applied by the task, or a file the task could not read.
+        response = TemplateResponse(request, "organizations/admin/roster_progress.html", {"record": record})
+        if record.in_progress:
+            response["Refresh"] = "3"
+        return response
     try:
         preview = roster_staged_preview(roster_import=record)
     except RosterFileError as exc:
@@ -495,6 +503,12 @@ def roster_preview_view(request, pk):
 def roster_confirm_view(request, pk):
     require_roster_manager(request)
     record = get_object_or_404(roster_imports_visible_to(request.user), pk=pk)
+    if roster_runs_in_background(record):
+        try:
+            roster_import_confirm_queue(roster_import_id=record.pk, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("organizations_roster_preview", pk=record.pk)
     try:
         result = roster_import_confirm(roster_import_id=record.pk, acting_user=request.user)
     except RosterRejected:

@@ -266,7 +266,10 @@ class RoleAssignment(models.Model):
 
 
 class RosterImportStatus(models.TextChoices):
+    # Large files are read and applied by a task (organizations.tasks), not in the request.
+    READING = "reading", _("Sedang dibaca")
     PREVIEWED = "previewed", _("Pratinjau")
+    APPLYING = "applying", _("Sedang diterapkan")
     APPLIED = "applied", _("Diterapkan")
     REJECTED = "rejected", _("Ditolak")
 
@@ -294,6 +297,19 @@ class RosterImport(models.Model):
     )
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
     applied_at = models.DateTimeField(_("diterapkan"), null=True, blank=True)
+    # Background work on a large file: who confirmed it, where the task is, and why it was
+    # refused (a file that cannot be read, data changed since the preview).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dikonfirmasi oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    stage = models.CharField(_("tahap"), max_length=40, blank=True)
+    queued_at = models.DateTimeField(_("diantrekan"), null=True, blank=True)
+    error = models.TextField(_("alasan"), blank=True)
 
     class Meta:
         verbose_name = _("impor data pegawai")
@@ -303,3 +319,7 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RosterImportStatus.READING, RosterImportStatus.APPLYING)

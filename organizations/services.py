@@ -64,19 +64,97 @@ class RosterImportResult:
 
 
 def roster_upload_stage(*, filename: str, content: bytes, deactivate_missing: bool, acting_user) -> RosterImport:
-    """Keep an uploaded file for the confirm step. The caller has shown its preview."""
+    """Keep an uploaded file for the confirm step. A file up to ROSTER_SYNC_MAX_BYTES is read
+    here (RosterFileError if it cannot be); a larger one is kept as READING and read once by
+    a task (`roster_import_work`) while the preview page shows its progress."""
+    fields = {
+        "filename": filename[:255],
+        "content": content,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "deactivate_missing": deactivate_missing,
+        "uploaded_by": acting_user,
+    }
+    if len(content) > settings.ROSTER_SYNC_MAX_BYTES:
+        record = RosterImport.objects.create(**fields, status=RosterImportStatus.READING, queued_at=timezone.now())
+        _roster_task_on_commit(record.pk)
+        return record
     records, notices = roster_read(filename=filename, content=content)
     preview = roster_check(records=records, notices=notices, deactivate_missing=deactivate_missing)
-    return RosterImport.objects.create(
-        filename=filename[:255],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        deactivate_missing=deactivate_missing,
-        status=RosterImportStatus.REJECTED if preview.has_errors else RosterImportStatus.PREVIEWED,
-        counts=preview.counts,
-        parsed={**roster_parsed_pack(records, notices), "preview": roster_preview_pack(preview)},
-        uploaded_by=acting_user,
-    )
+    return RosterImport.objects.create(**fields, **_roster_read_fields(records, notices, preview))
+
+
+def _roster_read_fields(records, notices, preview: RosterPreview) -> dict:
+    return {
+        "status": RosterImportStatus.REJECTED if preview.has_errors else RosterImportStatus.PREVIEWED,
+        "counts": preview.counts,
+        "parsed": {**roster_parsed_pack(records, notices), "preview": roster_preview_pack(preview)},
+    }
+
+
+def _roster_task_on_commit(pk: int) -> None:
+    from .tasks import roster_import_task
+
+    transaction.on_commit(lambda: roster_import_task.enqueue(pk))
+
+
+def roster_runs_in_background(record: RosterImport) -> bool:
+    return len(record.content) > settings.ROSTER_SYNC_MAX_BYTES
+
+
+def roster_import_confirm_queue(*, roster_import_id: int, acting_user) -> RosterImport:
+    """HR confirmed the preview of a large file: it is applied by a task (APPLYING)."""
+    with transaction.atomic():
+        record = RosterImport.objects.select_for_update().get(pk=roster_import_id)
+        if record.status != RosterImportStatus.PREVIEWED:
+            raise ValidationError(_("Impor ini sudah diproses atau ditolak; unggah ulang berkasnya."))
+        record.status, record.confirmed_by, record.queued_at = RosterImportStatus.APPLYING, acting_user, timezone.now()
+        record.stage = ""
+        record.save(update_fields=["status", "confirmed_by", "queued_at", "stage"])
+        _roster_task_on_commit(record.pk)
+    return record
+
+
+def roster_import_work(roster_import_id: int) -> str:
+    """The task's body: read a large upload once, or apply a confirmed one. Runs again safely
+    (a duplicate or a retry after a dead worker finds the state it left and goes on)."""
+    record = RosterImport.objects.filter(pk=roster_import_id).only("pk", "status").first()
+    if record is None or record.status not in (RosterImportStatus.READING, RosterImportStatus.APPLYING):
+        return "nothing to do"
+    if record.status == RosterImportStatus.APPLYING:
+        return _roster_work_apply(roster_import_id)
+    return _roster_work_read(roster_import_id)
+
+
+def _roster_work_read(pk: int) -> str:
+    reading = RosterImport.objects.filter(pk=pk, status=RosterImportStatus.READING)
+    if not reading.update(stage="reading"):
+        return "nothing to do"
+    record = RosterImport.objects.get(pk=pk)
+    try:
+        records, notices = roster_read(filename=record.filename, content=bytes(record.content))
+        reading.update(stage="checking", counts={"rows": len(records)})
+        preview = roster_check(records=records, notices=notices, deactivate_missing=record.deactivate_missing)
+    except RosterFileError as exc:
+        reading.update(status=RosterImportStatus.REJECTED, stage="", error=exc.message)
+        return "rejected"
+    reading.update(stage="", **_roster_read_fields(records, notices, preview))
+    return f"read {len(records)} rows"
+
+
+def _roster_work_apply(pk: int) -> str:
+    RosterImport.objects.filter(pk=pk, status=RosterImportStatus.APPLYING).update(stage="applying")
+    acting_user = RosterImport.objects.get(pk=pk).confirmed_by
+    try:
+        result = roster_import_confirm(roster_import_id=pk, acting_user=acting_user, status=RosterImportStatus.APPLYING)
+    except RosterRejected:
+        message = _("Data berubah sejak pratinjau dan kini ada baris yang salah; tidak ada yang disimpan.")
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+    else:
+        RosterImport.objects.filter(pk=pk).update(stage="")
+        return "applied: {new} new, {changed} changed".format(**result.counts)
+    RosterImport.objects.filter(pk=pk).update(stage="", error=message)
+    return "refused"
 
 
 def roster_staged_preview(*, roster_import: RosterImport, fresh: bool = False) -> RosterPreview:
@@ -158,8 +236,11 @@ def roster_import_records(
     )
 
 
-def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImportResult:
-    """Apply a staged upload after HR confirmed its preview.
+def roster_import_confirm(
+    *, roster_import_id: int, acting_user, status: str = RosterImportStatus.PREVIEWED
+) -> RosterImportResult:
+    """Apply a staged upload after HR confirmed its preview (`status`: APPLYING when the
+    task of a large file does it, see roster_import_confirm_queue).
 
     The file is checked again against the database as it is now; if it has become wrong
     in the meantime (someone else imported), nothing is written.
@@ -167,7 +248,7 @@ def roster_import_confirm(*, roster_import_id: int, acting_user) -> RosterImport
     refusal: Exception | None = None
     with transaction.atomic():
         record = RosterImport.objects.select_for_update().get(pk=roster_import_id)
-        if record.status != RosterImportStatus.PREVIEWED:
+        if record.status != status:
             raise ValidationError(_("Impor ini sudah diproses atau ditolak; unggah ulang berkasnya."))
         # A refusal marks the upload rejected; it is raised after the block so that the mark
         # is committed rather than rolled back with the exception.
