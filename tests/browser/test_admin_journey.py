@@ -119,3 +119,43 @@ def test_auditor_editor_and_hr_pages_pass_axe_at_both_widths(page, make_course, 
     for path, label in (("/admin/klien-api/new/", "klien API baru"), ("/admin/peran-staf/", "peran staf"), ("/admin/riwayat-diklat/", "riwayat diklat")):
         page.goto(path)
         check_page(page, label)
+
+
+def test_hr_follows_a_large_roster_file_read_and_applied_in_the_background(page, settings, monkeypatch, tmp_path):
+    """Issue 14 item 5: a large roster is read and applied by a task; the page that HR looks
+    at follows it by itself and ends on the result and the next step."""
+    from organizations import services
+    from organizations.models import Employee
+
+    from ..factories import make_nip
+
+    OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    settings.ROSTER_SYNC_MAX_BYTES = 500
+    queued = []
+    monkeypatch.setattr(services, "_roster_task_on_commit", queued.append)  # the worker, by hand
+    lines = ["nip,nama,email,opd_kode,jabatan,jenis_pegawai"] + [
+        f"{make_nip(sequence=i)},Pegawai Besar {i},besar{i}@example.test,DINKES,Staf,PNS" for i in range(1, 31)
+    ]
+    upload = tmp_path / "pegawai-besar.csv"
+    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    hr, secret = _staff(Role.HR, "hr-besar@example.test")
+
+    _staff_log_in(page, "/admin/impor-pegawai/", hr.email, secret)
+    page.locator('input[type="file"]').set_input_files(str(upload))
+    page.get_by_role("button", name="Unggah dan pratinjau").click()
+    expect(page.get_by_text("pembacaannya sudah diantrekan")).to_be_visible()
+    check_page(page, "impor besar: menunggu")
+
+    services.roster_import_work(queued.pop())
+    # the page refreshes itself (Refresh: 3) into the preview
+    expect(page.get_by_role("button", name="Konfirmasi impor")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Konfirmasi akan menambah 30 pegawai")).to_be_visible()
+    page.get_by_role("button", name="Konfirmasi impor").click()
+    expect(page.get_by_text("Sedang menerapkan 30 baris")).to_be_visible()
+    check_page(page, "impor besar: diterapkan")
+
+    services.roster_import_work(queued.pop())
+    expect(page.get_by_text("sudah diterapkan")).to_be_visible(timeout=10_000)
+    assert Employee.objects.filter(full_name__startswith="Pegawai Besar").count() == 30
+    page.get_by_role("link", name="Lihat data pegawai").click()
+    expect(page).to_have_url(re.compile(r"/admin/pegawai/"))
