@@ -6,10 +6,8 @@ T = {
     "diantrekan": "queued",
     "alasan": "reason",
     "Impor data pegawai": "Roster import",
-    "Berkas terbaca ({{ n }} baris). Sedang mencocokkan dengan data pegawai…": "File read ({{ n }} rows). Checking it against the roster…",
     "Sedang membaca berkas…": "Reading the file…",
     "Berkas ini besar; pembacaannya sudah diantrekan dan akan segera dimulai.": "This file is large; reading it has been queued and will start shortly.",
-    "Sedang menerapkan {{ n }} baris ke data pegawai…": "Applying {{ n }} rows to the roster…",
     "Halaman ini diperbarui sendiri setiap beberapa detik. Anda boleh meninggalkannya; hasilnya tetap tersimpan di riwayat impor.": "This page refreshes itself every few seconds. You may leave it; the result is kept in the import history.",
     "Perbarui sekarang": "Refresh now",
     "Berkas ini tidak dapat dibaca; tidak ada data yang disimpan.": "This file cannot be read; nothing was saved.",
@@ -19,6 +17,10 @@ T = {
     "Impor data pegawai yang sedang diproses": "Roster imports in progress",
     "Berkas": "File",
     "Diantrekan": "Queued",
-    "{{ counter }} impor macet akan diantrekan ulang.": "{{ counter }} stuck imports will be queued again.",
     "Tidak ada impor data pegawai yang tertunda.": "No roster import is waiting.",
+}
+PLURALS = {
+    "Berkas terbaca (%(n)s baris). Sedang mencocokkan dengan data pegawai…": ("File read (%(n)s row). Checking it against the roster…", "File read (%(n)s rows). Checking it against the roster…"),
+    "Sedang menerapkan %(n)s baris ke data pegawai…": ("Applying %(n)s row to the roster…", "Applying %(n)s rows to the roster…"),
+    "%(counter)s impor macet akan diantrekan ulang.": ("%(counter)s stuck import will be queued again.", "%(counter)s stuck imports will be queued again."),
 }
