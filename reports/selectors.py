@@ -388,8 +388,11 @@ JP_TARGET = 20  # PP 11/2017 Pasal 203 ayat (4) jo. PP 17/2020
 
 def jp_ledger(*, user, year: int, opd=None, below_only: bool = True):
     """Active employees in scope with the JP of the courses they completed in `year` (WITA),
-    fewest first. One query; the caller paginates."""
-    from django.db.models import Sum
+    fewest first. A completion counts the JP printed on its current certificate (frozen at
+    issue, so a later change of the course's JP does not rewrite the past), none when that
+    certificate was revoked, and the course's JP while its certificate is still being issued.
+    One query; the caller paginates."""
+    from django.db.models import Case, F, IntegerField, Sum, When
     from django.db.models.functions import Coalesce
 
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
@@ -397,15 +400,23 @@ def jp_ledger(*, user, year: int, opd=None, below_only: bool = True):
     employees = Employee.objects.filter(active=True, opd__in=opds_visible_to(user).values("pk"))
     if opd is not None:
         employees = employees.filter(opd=opd)
-    rows = employees.annotate(
-        jp=Coalesce(
-            Sum(
-                "enrollments__course__jp_hours",
-                filter=Q(enrollments__status=EnrollmentStatus.COMPLETED, enrollments__completed_at__gte=start, enrollments__completed_at__lt=end),
-            ),
-            0,
-        )
+    certified = (
+        Certificate.objects.filter(enrollment=OuterRef("pk"), is_current=True)
+        .annotate(counted=Case(When(revoked_at__isnull=True, then=F("jp_hours")), default=0, output_field=IntegerField()))
+        .values("counted")[:1]
     )
+    per_employee = (
+        Enrollment.objects.filter(
+            employee=OuterRef("pk"), status=EnrollmentStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end
+        )
+        .annotate(
+            counted=Coalesce(Subquery(certified, output_field=IntegerField()), F("course__jp_hours"), output_field=IntegerField())
+        )
+        .values("employee")
+        .annotate(total=Sum("counted"))
+        .values("total")
+    )
+    rows = employees.annotate(jp=Coalesce(Subquery(per_employee, output_field=IntegerField()), 0))
     if below_only:
         rows = rows.filter(jp__lt=JP_TARGET)
     return rows.values("pk", "nip", "full_name", "position", "opd__code", "opd__name", "jp").order_by("jp", "opd__name", "full_name")

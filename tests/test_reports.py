@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from courses.models import Enrollment, EnrollmentSource, EnrollmentStatus
-from reports.selectors import ReportFilters, completion_report
+from reports.selectors import ReportFilters, completion_report, jp_ledger
 
 from .factories import EmployeeFactory, OpdFactory, UserFactory
 
@@ -683,3 +683,22 @@ def test_the_heads_course_counts_for_the_leadership_indicator(hr, make_course, o
     assert head_done() is False  # the mandatory course alone is not enough for a head
     _enrol(head, leadership, state="completed", when=timezone.now())
     assert head_done() is True
+
+
+def test_jp_ledger_counts_the_jp_frozen_on_the_certificate_not_the_course_today(client, hr, make_course, opd_a):
+    """An auditor defends the JP printed on each certificate: raising the course's JP later
+    must not rewrite last completions; a revoked certificate counts nothing."""
+    from certificates.services import certificate_issue, certificate_revoke
+
+    course = make_course(lessons=1, jp_hours=3)
+    kept, revoked, pending = (EmployeeFactory(opd=opd_a, full_name=name) for name in ("Sertifikat Tetap", "Sertifikat Dicabut", "Belum Terbit"))
+    now = timezone.now()
+    for person in (kept, revoked):
+        certificate = certificate_issue(enrollment=_enrol(person, course, state="completed", when=now))
+        assert certificate.jp_hours == 3
+    certificate_revoke(certificate=certificate, reason="Uji pencabutan", acting_user=hr)
+    _enrol(pending, course, state="completed", when=now)
+    course.jp_hours = 8
+    course.save(update_fields=["jp_hours"])
+    rows = {row["full_name"]: row["jp"] for row in jp_ledger(user=hr, year=timezone.localdate().year, below_only=False)}
+    assert rows == {"Sertifikat Tetap": 3, "Sertifikat Dicabut": 0, "Belum Terbit": 8}
