@@ -88,6 +88,18 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _remove_empty_parents(directory: Path, root: Path) -> None:
+    """Drop the directories a move emptied (media/certificates/2026/), up to `root`."""
+    root = root.resolve()
+    directory = directory.resolve()
+    while directory != root and root in directory.parents:
+        try:
+            directory.rmdir()
+        except OSError:  # not empty (or not ours to remove): stop here
+            return
+        directory = directory.parent
+
+
 def private_files_move(model, field_name: str, *, folder: str, media_root=None, storage=None) -> dict:
     """Move the files of `model.<field_name>` from the public MEDIA_ROOT into the private
     storage under new random names and point the rows at them (the data migrations of
@@ -119,6 +131,7 @@ def private_files_move(model, field_name: str, *, folder: str, media_root=None, 
             continue
         model._default_manager.filter(pk=pk).update(**{field_name: new_name})
         source.unlink()
+        _remove_empty_parents(source.parent, media_root)
         counts["moved"] += 1
     if any(counts.values()):
         logger.info("private files: %s.%s %s", model.__name__, field_name, counts)

@@ -246,6 +246,7 @@ def test_the_migration_moves_public_files_into_private_storage_with_the_same_byt
         assert RANDOM_NAME.match(fieldfile.name) and fieldfile.name != old
         assert (private / fieldfile.name).read_bytes() == content and _sha(content) == digest
         assert not (media / old).exists()  # the public copy is gone
+        assert not (media / old).parent.exists()  # and the directory it emptied
     moved_to = issued.pdf.name
 
     from core.files import private_files_move
