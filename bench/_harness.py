@@ -52,6 +52,7 @@ def bench_env(database_url: str, bench: str) -> dict[str, str]:
         EMAIL_URL="locmem://",
         DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench-static"),
         DJANGO_MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
+        INTEGRITAS_PRIVATE_ROOT=str(ROOT / "var" / "bench-private"),
         PYTHONPATH=str(ROOT),
     )
     print(f"[bench] {bench}: database {urlparse(database_url).path.lstrip('/')}, cache {cache_url}", flush=True)

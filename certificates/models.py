@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from core.files import private_name, private_storage
 from core.models import validate_plain_text
 
 DEFAULT_NUMBER_PATTERN = "{seq:05d}/SERT-INT/{year}"
@@ -209,6 +210,12 @@ class CertificateSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def certificate_pdf_name(instance, filename: str) -> str:
+    """certificates/<year>/<random>.pdf in private storage: not the verification code, which
+    is printed on the certificate and so known to whoever holds a copy."""
+    return private_name("certificates", filename)
+
+
 class Certificate(models.Model):
     enrollment = models.ForeignKey("courses.Enrollment", on_delete=models.PROTECT, related_name="certificates")
     employee = models.ForeignKey("organizations.Employee", on_delete=models.PROTECT, related_name="certificates")
@@ -246,7 +253,7 @@ class Certificate(models.Model):
     signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)
     issued_at = models.DateTimeField(_("diterbitkan"), default=timezone.now)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
-    pdf = models.FileField(upload_to="certificates/%Y/", max_length=255)
+    pdf = models.FileField(upload_to=certificate_pdf_name, max_length=255, storage=private_storage)
     sha256 = models.CharField(_("SHA-256"), max_length=64, help_text="of the stored (signed) file")
     signed_by = models.CharField(_("ditandatangani secara elektronik oleh"), max_length=255, blank=True)
     signed_at = models.DateTimeField(_("waktu tanda tangan elektronik"), null=True, blank=True)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.files import private_name, private_storage
+
 
 class FrozenRecap(models.Model):
     """The per-OPD numbers as shown on a given day, stored with a hash so the same figures
@@ -60,6 +62,11 @@ EVIDENCE_STAGES = {
 }
 
 
+def evidence_pack_file_name(instance, filename: str) -> str:
+    """evidence/<year>/<random>.zip in private storage; the download is named by the view."""
+    return private_name("evidence", filename)
+
+
 class EvidencePack(models.Model):
     """An evidence pack requested from the admin and built by a background task. The
     request keeps only ids; the task re-applies the requester's scope when it runs."""
@@ -73,7 +80,7 @@ class EvidencePack(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     stage = models.CharField(max_length=40, blank=True)
-    file = models.FileField(upload_to="evidence/%Y/", max_length=255, blank=True)
+    file = models.FileField(upload_to=evidence_pack_file_name, max_length=255, blank=True, storage=private_storage)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     manifest_sha256 = models.CharField(max_length=64, blank=True)

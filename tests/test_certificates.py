@@ -162,7 +162,8 @@ def test_a_verifier_checks_a_copy_by_sending_it_once_and_nothing_is_stored(clien
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     def files():
-        return sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+        roots = (settings.MEDIA_ROOT, settings.PRIVATE_ROOT)
+        return sorted(str(p) for root in roots for p in Path(root).rglob("*") if p.is_file())
 
     certificate = Certificate.objects.get(enrollment=complete(learner.employee, make_course(lessons=1)))
     content = certificate.pdf.open("rb").read()

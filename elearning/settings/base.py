@@ -121,6 +121,9 @@ SCHEDULE_KEEP_DAYS = env_int("INTEGRITAS_SCHEDULE_KEEP_DAYS", 14)
 # /metrics: readable with "Authorization: Bearer <token>" or from these networks (nginx's address).
 METRICS_TOKEN = env_str("INTEGRITAS_METRICS_TOKEN", "")
 METRICS_NETWORKS = env_list("INTEGRITAS_METRICS_NETWORKS", ["127.0.0.1/32", "::1/128"])
+# Private files (issued certificates, evidence packs): a directory of their own, never under
+# MEDIA_ROOT or STATIC_ROOT, never served by a URL (core.files). Shared by every app node.
+PRIVATE_ROOT = Path(env_str("INTEGRITAS_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
 # Behind nginx: private files are handed over by X-Accel-Redirect to this internal location.
 PRIVATE_ACCEL_PREFIX = env_str("INTEGRITAS_PRIVATE_ACCEL_PREFIX", "")
 LOG_JSON = env_bool("INTEGRITAS_LOG_JSON", False)
@@ -370,6 +373,8 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # under PRIVATE_ROOT, without a URL (core.files.PrivateStorage)
+    "private": {"BACKEND": "core.files.PrivateStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

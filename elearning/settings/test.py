@@ -15,6 +15,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+PRIVATE_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 STATIC_ROOT = None  # tests serve static files from the finders
 STAFF_MFA_REQUIRED = True  # the suite always runs with the production rule; tests relax it locally

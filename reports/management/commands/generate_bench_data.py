@@ -26,7 +26,6 @@ import secrets
 import time
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -47,7 +46,6 @@ from quizzes.models import Attempt, AttemptState, Choice, Question, Quiz, QuizKi
 
 BATCH = 5000
 LESSONS_PER_COURSE = 3
-PDF_NAME = "certificates/bench/contoh.pdf"
 
 
 class Command(BaseCommand):
@@ -203,7 +201,7 @@ class Command(BaseCommand):
         finals = {q.course_id: q for q in Quiz.objects.filter(course__in=course_list, kind=QuizKind.FINAL)}
         pretests = {q.course_id: q for q in Quiz.objects.filter(course__in=course_list, kind=QuizKind.PRETEST)}
         question = {q.course_id: q for q in Question.objects.filter(course__in=course_list).prefetch_related("choices")}
-        pdf = self._sample_pdf()
+        pdf_name, pdf = self._sample_pdf()
         sequences: dict[int, int] = {}
         opd_by_id = {opd.pk: opd for opd in opd_list}
         moved = 0
@@ -259,7 +257,7 @@ class Command(BaseCommand):
                         opd_id=enrollment.completed_opd_id, opd_code=opd_by_id[enrollment.completed_opd_id].code,
                         opd_name=opd_by_id[enrollment.completed_opd_id].name, position=person.position, course_title=course.title,
                         course_slug=course.slug, jp_hours=course.jp_hours, score=100, completed_at=done_at, issued_at=done_at,
-                        pdf=PDF_NAME, sha256=pdf,
+                        pdf=pdf_name, sha256=pdf,
                     ))
             self._insert(LessonProgress, progress)
             self._insert(Attempt, attempts)
@@ -293,12 +291,12 @@ class Command(BaseCommand):
             correct_count=int(passed), score=100 if passed else 0, passed=passed, saved_at=when,
         )
 
-    def _sample_pdf(self) -> str:
-        """One real certificate PDF shared by all bench certificates; returns its SHA-256."""
+    def _sample_pdf(self) -> tuple[str, str]:
+        """One real certificate PDF shared by all bench certificates, saved in the private
+        storage under a random name like any issued one; returns its name and SHA-256."""
         from certificates.pdf import render_html_to_pdf
 
         content = render_html_to_pdf("<html><body><h1>Sertifikat contoh (data uji beban)</h1></body></html>")
-        if default_storage.exists(PDF_NAME):
-            default_storage.delete(PDF_NAME)
-        default_storage.save(PDF_NAME, ContentFile(content))
-        return hashlib.sha256(content).hexdigest()
+        field = Certificate._meta.get_field("pdf")
+        name = field.storage.save(field.generate_filename(None, "contoh.pdf"), ContentFile(content))
+        return name, hashlib.sha256(content).hexdigest()
