@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from core.exports import spreadsheet_response
 from core.tables import TableFileError
@@ -23,8 +23,23 @@ from .scoring import item_statistics
 from .services import ImportRejected, QuizRefused, question_import_confirm, question_import_stage
 
 
-class QuestionViewSet(ModelViewSet):
+class _LegacyAddUrl:
+    """The add form lived at new/ before these became snippets (add/): bookmarks still work."""
+
+    def get_urlpatterns(self):
+        from django.views.generic import RedirectView
+
+        add = RedirectView.as_view(pattern_name=self.get_url_name("add"), query_string=True)
+        return [*super().get_urlpatterns(), path("new/", add, name="new")]
+
+
+class QuestionViewSet(_LegacyAddUrl, SnippetViewSet):
+    """The question bank as Wagtail snippets: drafts, revisions, history and the course
+    content review. URLs stay under /admin/bank-soal/ (namespace `quizzes_question`)."""
+
     model = Question
+    url_prefix = "bank-soal"
+    url_namespace = "quizzes_question"
     icon = "help"
     menu_label = gettext_lazy("Bank soal")
     menu_order = 230
@@ -45,8 +60,13 @@ class QuestionViewSet(ModelViewSet):
         return []
 
 
-class QuizViewSet(ModelViewSet):
+class QuizViewSet(_LegacyAddUrl, SnippetViewSet):
+    """Quiz settings as Wagtail snippets: a change to a live quiz waits as a revision until a
+    reviewer approves it in the course content review. URLs stay under /admin/kuis/."""
+
     model = Quiz
+    url_prefix = "kuis"
+    url_namespace = "quizzes_quiz"
     icon = "tasks"
     menu_label = gettext_lazy("Kuis")
     menu_order = 231
@@ -119,7 +139,7 @@ def question_import_confirm_view(request, pk):
         messages.error(request, refusal.message)
         return redirect("quizzes_import_preview", pk=record.pk)
     messages.success(request, _("%(count)s soal baru diimpor.") % {"count": created})
-    return redirect(reverse("quizzes_question:index"))
+    return redirect(reverse("quizzes_question:list"))
 
 
 def item_analysis(quiz: Quiz) -> list[dict]:
@@ -176,7 +196,7 @@ def bank_quality_view(request):
     elif request.GET.get("kursus"):
         course = get_object_or_404(CoursePage, pk=_int_or_404(request.GET["kursus"]))
     if course is None:
-        course_ids = Question.objects.filter(active=True).values_list("course_id", flat=True).distinct()
+        course_ids = Question.objects.in_use().values_list("course_id", flat=True).distinct()
         courses = CoursePage.objects.filter(pk__in=course_ids).order_by("title")
         context["courses"] = [(c, len(question_bank_warnings(course_id=c.pk)[0])) for c in courses]
         return TemplateResponse(request, "quizzes/admin/bank_quality.html", context)
@@ -184,7 +204,7 @@ def bank_quality_view(request):
     warnings, sizes = question_bank_warnings(course_id=course.pk, categories=categories)
     context.update(
         course=course, quiz=quiz, warnings=warnings, sizes=sizes, draw=_draw_rows(quiz, sizes) if quiz else [],
-        quizzes=Quiz.objects.filter(course=course, active=True).order_by("-kind"),
+        quizzes=Quiz.objects.in_use().filter(course=course).order_by("-kind"),
         missing=[name for name in (categories or []) if name not in sizes],
     )
     return TemplateResponse(request, "quizzes/admin/bank_quality.html", context)

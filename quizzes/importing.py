@@ -114,7 +114,7 @@ def _quality(rows: list[ImportRow]) -> list[tuple[CoursePage, list]]:
     result = []
     for course_rows in new_rows.values():
         course = course_rows[0].course
-        bank = question_bank_items(Question.objects.filter(course=course, active=True).prefetch_related("choices"))
+        bank = question_bank_items(Question.objects.in_use().filter(course=course).prefetch_related("choices"))
         bank += [
             BankItem(
                 label=_("Baris %(line)s") % {"line": row.line}, stem=row.text, type=row.type,

@@ -52,7 +52,7 @@ def _opaque_ids(count: int) -> list[int]:
 def _snapshot(quiz: Quiz, employee, rng: random.Random) -> list[dict]:
     """Draw the attempt's questions (evenly across the quiz's categories, fresh-first for
     this learner: see drawing.py) and freeze them with their choices and key."""
-    bank = Question.objects.filter(course_id=quiz.course_id, active=True)
+    bank = Question.objects.in_use().filter(course_id=quiz.course_id)
     if quiz.category_list:
         bank = bank.filter(category__in=quiz.category_list)
     # what this learner has already seen in any quiz of the course (a pre-test that shares

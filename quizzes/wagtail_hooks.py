@@ -3,14 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
+from wagtail.snippets.models import register_snippet
 
 from .admin_views import QuestionViewSet, QuizViewSet, admin_urlpatterns
 from .package_views import course_export_allowed, package_urlpatterns
 
 
-@hooks.register("register_admin_viewset")
-def register_viewsets():
-    return [QuestionViewSet("quizzes_question", url_prefix="bank-soal"), QuizViewSet("quizzes_quiz", url_prefix="kuis")]
+register_snippet(QuestionViewSet)
+register_snippet(QuizViewSet)
 
 
 @hooks.register("register_admin_urls")

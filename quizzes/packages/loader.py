@@ -126,7 +126,7 @@ def course_package_plan(package: CoursePackage, *, publish: bool = False) -> Loa
     if current is None and course is not None:
         from ..models import Question
 
-        old_questions = {text: None for text in Question.objects.filter(course=course, active=True).values_list("text", flat=True)}
+        old_questions = {text: None for text in Question.objects.in_use().filter(course=course).values_list("text", flat=True)}
     for question in package.questions:
         old = old_questions.get(question.text, False)
         action = NEW if old is False else (SAME if old is not None and old.identity() == question.identity() else CHANGED)
