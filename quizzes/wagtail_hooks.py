@@ -68,6 +68,8 @@ def course_export_header_button(page, user, view_name, next_url=None):
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action("integritas.question_import", _("Impor soal"), _("Soal diimpor"))
+    actions.register_action("integritas.question_import_approve", _("Setujui impor soal"), _("Impor soal disetujui"))
+    actions.register_action("integritas.question_import_reject", _("Tolak impor soal"), _("Impor soal ditolak"))
     actions.register_action("integritas.course_package_load", _("Muat paket kursus"), _("Paket kursus dimuat"))
     actions.register_action("integritas.course_package_export", _("Ekspor kursus"), _("Paket kursus diekspor"))
 
