@@ -122,7 +122,7 @@ OURS = {
     "quizzes_import": ("/admin/impor-soal/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_import_preview": ("/admin/impor-soal/{question_import}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_import_confirm": ("/admin/impor-soal/{question_import}/konfirmasi/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
-    # approving or rejecting an import batch is the reviewer group's (test_quizzes_review)
+    # approving or rejecting an import batch is the reviewer group's (test_quizzes_under_review)
     "quizzes_import_approve": ("/admin/impor-soal/{question_import}/setujui/", "post", ADMIN_NOBODY),
     "quizzes_import_reject": ("/admin/impor-soal/{question_import}/tolak/", "post", ADMIN_NOBODY),
     "quizzes_item_analysis": ("/admin/analisis-kuis/{quiz}/", "get", ADMIN_EDITOR_ONLY),
@@ -149,7 +149,7 @@ OURS = {
     "quizzes_question:revisions_unschedule": ("/admin/bank-soal/history/{question}/revisions/{question_rev}/unschedule/", "get", ADMIN_NOBODY),
     "quizzes_question:unpublish": ("/admin/bank-soal/unpublish/{question}/", "get", ADMIN_NOBODY),
     # the object is in review: the workflow holds it, so the editor may neither lock nor unlock it
-    # (an editor locks a quiz that is not in review: test_quizzes_review)
+    # (an editor locks a quiz that is not in review: test_quizzes_under_review)
     "quizzes_question:lock": ("/admin/bank-soal/lock/{question}/", "post", ADMIN_NOBODY),
     "quizzes_question:unlock": ("/admin/bank-soal/unlock/{question}/", "post", ADMIN_NOBODY),
     # approving is the reviewer group's task: an editor alone may not
@@ -175,7 +175,7 @@ OURS = {
     "quizzes_quiz:revisions_unschedule": ("/admin/kuis/history/{quiz}/revisions/{quiz_rev}/unschedule/", "get", ADMIN_NOBODY),
     "quizzes_quiz:unpublish": ("/admin/kuis/unpublish/{quiz}/", "get", ADMIN_NOBODY),
     # the object is in review: the workflow holds it, so the editor may neither lock nor unlock it
-    # (an editor locks a quiz that is not in review: test_quizzes_review)
+    # (an editor locks a quiz that is not in review: test_quizzes_under_review)
     "quizzes_quiz:lock": ("/admin/kuis/lock/{quiz}/", "post", ADMIN_NOBODY),
     "quizzes_quiz:unlock": ("/admin/kuis/unlock/{quiz}/", "post", ADMIN_NOBODY),
     # approving is the reviewer group's task: an editor alone may not
