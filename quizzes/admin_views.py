@@ -7,19 +7,19 @@ from django.db.models import Case, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, LiveStatusTagColumn
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.snippets.views.snippets import ConfirmWorkflowCancellationView, SnippetViewSet
 
 from core.exports import spreadsheet_response
 from core.tables import TableFileError
 
-from .importing import COLUMNS, questions_preview
+from .importing import COLUMNS
 from .models import Attempt, AttemptState, Question, QuestionImport, Quiz
 from .scoring import item_statistics
 from .services import ImportRejected, QuizRefused, question_import_confirm, question_import_stage
@@ -58,8 +58,9 @@ class QuestionViewSet(_LegacyAddUrl, SnippetViewSet):
         Column("__str__", label=gettext_lazy("Pertanyaan")),
         "course",
         "category",
-        Column("type", label=gettext_lazy("Jenis")),
+        Column("type", accessor="get_type_display", label=gettext_lazy("Jenis")),
         BooleanColumn("active", label=gettext_lazy("Aktif")),
+        LiveStatusTagColumn(),  # live / draft / live + draft waiting for review
     ]
     list_filter = ["course", "type", "active"]
     search_fields = ["text", "category"]
@@ -85,12 +86,13 @@ class QuizViewSet(_LegacyAddUrl, SnippetViewSet):
     list_display = [
         "title",
         "course",
-        Column("kind", label=gettext_lazy("Jenis")),
+        Column("kind", accessor="get_kind_display", label=gettext_lazy("Jenis")),
         "question_count",
         "pass_mark",
         BooleanColumn("active", label=gettext_lazy("Aktif")),
         Column("analysis_link", label=gettext_lazy("Analisis")),
         Column("quality_link", label=gettext_lazy("Mutu butir")),
+        LiveStatusTagColumn(),
     ]
     list_filter = ["course", "kind", "active"]
     copy_view_enabled = False

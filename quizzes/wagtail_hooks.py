@@ -8,7 +8,6 @@ from wagtail.snippets.models import register_snippet
 from .admin_views import QuestionViewSet, QuizViewSet, admin_urlpatterns
 from .package_views import course_export_allowed, package_urlpatterns
 
-
 register_snippet(QuestionViewSet)
 register_snippet(QuizViewSet)
 
