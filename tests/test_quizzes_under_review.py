@@ -14,6 +14,7 @@ from quizzes.models import Question, QuestionImport, Quiz
 from quizzes.services import attempt_start
 
 from .factories import EmployeeFactory
+from .test_curriculum import minutes_per_jp  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -310,3 +311,39 @@ def test_import_preview_reads_what_was_parsed_at_upload(client, editor, course):
     assert "2 baru" in page and "Apa itu gratifikasi?" in page
     client.post(f"/admin/impor-soal/{record.pk}/konfirmasi/")
     assert Question.objects.filter(live=False).count() == 2
+
+
+# --- course packages --------------------------------------------------------------------------
+
+
+def test_a_package_load_that_does_not_publish_leaves_live_quiz_and_questions_unchanged(minutes_per_jp):  # noqa: F811
+    """A later load by an editor (or without "publish now") sends quiz and question changes
+    to review like the pages; publishing applies them."""
+    from .test_curriculum import load, small_package
+
+
+    load(small_package())
+    quiz = Quiz.objects.get(course__slug="paket-uji")
+    yaml = small_package()["course.yaml"].decode().replace("pass_mark: 70", "pass_mark: 10")
+    csv = small_package()["questions.csv"].decode().replace("Soal nomor 5?,Satu,Dua,Tiga,,,B", "Soal nomor 5?,Satu,Dua,Tiga,,,C")
+    csv += "paket-uji,pengertian,tunggal,Soal nomor 6?,Satu,Dua,Tiga,,,A,Pasal 6.\n"
+    changed = small_package(**{"course.yaml": yaml, "questions.csv": csv})
+
+    plan = load(changed, may_publish=False)
+
+    assert plan.submitted and not plan.published
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 70 and quiz.get_latest_revision_as_object().pass_mark == 10 and quiz.workflow_in_progress
+    fifth = Question.objects.get(text="<p>Soal nomor 5?</p>")
+    assert [c.is_correct for c in fifth.choices.all()] == [False, True, False]  # the live key
+    assert [c.is_correct for c in fifth.get_latest_revision_as_object().choices.all()] == [False, False, True]
+    sixth = Question.objects.get(text="<p>Soal nomor 6?</p>")
+    assert not sixth.live and sixth.workflow_in_progress
+    assert sixth.pk not in Question.objects.in_use().values_list("pk", flat=True)
+
+    load(changed, publish=True)
+
+    quiz.refresh_from_db()
+    assert quiz.pass_mark == 10
+    assert Question.objects.in_use().filter(text="<p>Soal nomor 6?</p>").exists()
+    assert [c.is_correct for c in Question.objects.get(pk=fifth.pk).choices.all()] == [False, False, True]

@@ -210,6 +210,8 @@ def _quizzes_write(*, course, package: CoursePackage, publish: bool, acting_user
 
     def write(obj, *, children=None):
         if publish:
+            if obj.pk is not None and obj.workflow_in_progress:
+                obj.current_workflow_state.cancel(user=acting_user)  # superseded by what goes live now
             obj.live = True
             obj.save()
             if children is not None:
@@ -240,7 +242,7 @@ def _quizzes_write(*, course, package: CoursePackage, publish: bool, acting_user
         quiz = Quiz.objects.filter(course=course, kind=kind, active=True).first()
         if quiz is None:
             quiz = Quiz(course=course, kind=kind, active=True)
-        if quiz.pk is None or any(getattr(quiz, k) != v for k, v in values.items()):
+        if quiz.pk is None or (publish and not quiz.live) or any(getattr(quiz, k) != v for k, v in values.items()):
             for name, value in values.items():
                 setattr(quiz, name, value)
             quiz.full_clean()
@@ -256,6 +258,7 @@ def _quizzes_write(*, course, package: CoursePackage, publish: bool, acting_user
         if (
             question is not None
             and question.active
+            and (question.live or not publish)  # a draft from an earlier load goes live now
             and (question.category, question.type, question.explanation, choices)
             == (spec.category, spec.type, spec.explanation, list(spec.choices))
         ):
