@@ -46,3 +46,36 @@ def test_editor_submits_a_pass_mark_change_and_it_applies_only_after_approval(pa
 
     quiz.refresh_from_db()
     assert quiz.pass_mark == 1 and not quiz.has_unpublished_changes
+
+
+CSV = (
+    "kursus,kategori,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n"
+    "{slug},dasar,tunggal,Apa yang dimaksud dengan gratifikasi?,Pemberian dalam arti luas,Hanya uang tunai,A\r\n"
+    "{slug},dasar,benar_salah,Gratifikasi yang dilaporkan tepat waktu tidak dianggap suap.,Benar,Salah,A\r\n"
+)
+
+
+def test_reviewer_approves_an_import_batch_from_its_preview(page, make_course):
+    from quizzes.models import Question
+    from quizzes.services import question_import_confirm, question_import_stage
+
+    from .a11y import check_page
+
+    course = make_course(lessons=1, title="Mengenal dan Menolak Gratifikasi")
+    editor, _secret = _staff(Role.EDITOR, "editor@example.test")
+    reviewer, reviewer_secret = _staff(Role.EDITOR, "peninjau@example.test")
+    reviewer.groups.add(Group.objects.get(name=REVIEWER_GROUP_NAME))
+    record, _preview = question_import_stage(filename="soal-gratifikasi.csv", content=CSV.format(slug=course.slug).encode(), acting_user=editor)
+    question_import_confirm(record=record, acting_user=editor)
+
+    _staff_log_in(page, "/admin/impor-soal/", reviewer.email, reviewer_secret)
+    check_page(page, "impor soal dengan daftar batch")
+    page.get_by_role("link", name="soal-gratifikasi.csv").click()
+    expect(page.get_by_role("heading", name="Status: Menunggu tinjauan")).to_be_visible()
+    check_page(page, "tinjauan batch impor")
+    page.get_by_role("button", name="Setujui semua (2 soal)").click()  # the box is not ticked: the browser asks first
+    assert not Question.objects.filter(live=True).exists()
+    page.get_by_label("Saya sudah memeriksa 2 soal baru di atas.").check()
+    page.get_by_role("button", name="Setujui semua (2 soal)").click()
+    expect(page.get_by_role("heading", name="Status: Disetujui")).to_be_visible()
+    assert Question.objects.filter(live=True).count() == 2
