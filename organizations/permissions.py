@@ -61,6 +61,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "quizzes.view_quiz",
         "quizzes.import_questions",
         "quizzes.import_course_packages",
+        # quizzes and questions are snippets under review: editors save drafts, submit them
+        # and lock what they work on, like pages; publishing is the reviewer group's
+        # (quizzes.setup), never the editor role's
+        "quizzes.lock_question",
+        "quizzes.unlock_question",
+        "quizzes.lock_quiz",
+        "quizzes.unlock_quiz",
     },
 }
 

@@ -3,28 +3,53 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.ui.tables import BooleanColumn, Column, LiveStatusTagColumn
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.snippets.views.snippets import ConfirmWorkflowCancellationView, SnippetViewSet
 
 from core.exports import spreadsheet_response
 from core.tables import TableFileError
 
-from .importing import COLUMNS, questions_preview
+from .importing import COLUMNS
 from .models import Attempt, AttemptState, Question, QuestionImport, Quiz
 from .scoring import item_statistics
 from .services import ImportRejected, QuizRefused, question_import_confirm, question_import_stage
 
 
-class QuestionViewSet(ModelViewSet):
+class GuardedConfirmWorkflowCancellationView(PermissionCheckedMixin, ConfirmWorkflowCancellationView):
+    """Wagtail's view checks no permission: any admin user could read the confirmation
+    (title and workflow of the object). Only those who may change the object see it."""
+
+    permission_required = "change"
+
+
+class _LegacyAddUrl:
+    """The add form lived at new/ before these became snippets (add/): bookmarks still work."""
+
+    def get_urlpatterns(self):
+        from django.views.generic import RedirectView
+
+        add = RedirectView.as_view(pattern_name=self.get_url_name("add"), query_string=True)
+        return [*super().get_urlpatterns(), path("new/", add, name="new")]
+
+
+class QuestionViewSet(_LegacyAddUrl, SnippetViewSet):
+    """The question bank as Wagtail snippets: drafts, revisions, history and the course
+    content review. URLs stay under /admin/bank-soal/ (namespace `quizzes_question`)."""
+
     model = Question
+    url_prefix = "bank-soal"
+    url_namespace = "quizzes_question"
+    confirm_workflow_cancellation_view_class = GuardedConfirmWorkflowCancellationView
     icon = "help"
     menu_label = gettext_lazy("Bank soal")
     menu_order = 230
@@ -33,8 +58,9 @@ class QuestionViewSet(ModelViewSet):
         Column("__str__", label=gettext_lazy("Pertanyaan")),
         "course",
         "category",
-        Column("type", label=gettext_lazy("Jenis")),
+        Column("type", accessor="get_type_display", label=gettext_lazy("Jenis")),
         BooleanColumn("active", label=gettext_lazy("Aktif")),
+        LiveStatusTagColumn(),  # live / draft / live + draft waiting for review
     ]
     list_filter = ["course", "type", "active"]
     search_fields = ["text", "category"]
@@ -45,8 +71,14 @@ class QuestionViewSet(ModelViewSet):
         return []
 
 
-class QuizViewSet(ModelViewSet):
+class QuizViewSet(_LegacyAddUrl, SnippetViewSet):
+    """Quiz settings as Wagtail snippets: a change to a live quiz waits as a revision until a
+    reviewer approves it in the course content review. URLs stay under /admin/kuis/."""
+
     model = Quiz
+    url_prefix = "kuis"
+    url_namespace = "quizzes_quiz"
+    confirm_workflow_cancellation_view_class = GuardedConfirmWorkflowCancellationView
     icon = "tasks"
     menu_label = gettext_lazy("Kuis")
     menu_order = 231
@@ -54,12 +86,13 @@ class QuizViewSet(ModelViewSet):
     list_display = [
         "title",
         "course",
-        Column("kind", label=gettext_lazy("Jenis")),
+        Column("kind", accessor="get_kind_display", label=gettext_lazy("Jenis")),
         "question_count",
         "pass_mark",
         BooleanColumn("active", label=gettext_lazy("Aktif")),
         Column("analysis_link", label=gettext_lazy("Analisis")),
         Column("quality_link", label=gettext_lazy("Mutu butir")),
+        LiveStatusTagColumn(),
     ]
     list_filter = ["course", "kind", "active"]
     copy_view_enabled = False
@@ -87,22 +120,43 @@ def question_import_view(request):
             form.add_error("file", exc.message)
         else:
             return redirect("quizzes_import_preview", pk=record.pk)
-    return TemplateResponse(request, "quizzes/admin/import.html", {"form": form, "columns": COLUMNS})
+    from .models import QuestionImportStatus
+
+    # confirmed files, those waiting for review first: where reviewers find their batches
+    batches = (
+        QuestionImport.objects.exclude(status=QuestionImportStatus.STAGED)
+        .select_related("uploaded_by", "reviewed_by")
+        .defer("content", "parsed")
+        .order_by(Case(When(status=QuestionImportStatus.PENDING, then=0), default=1), "-created_at")[:20]
+    )
+    return TemplateResponse(request, "quizzes/admin/import.html", {"form": form, "columns": COLUMNS, "batches": batches})
 
 
 @require_http_methods(["GET"])
 def question_import_preview_view(request, pk):
+    """The file's preview as stored at upload; for a batch waiting for review, a reviewer
+    other than the uploader approves or rejects it here."""
+    from .models import QuestionImportStatus
+    from .services import question_import_preview, question_import_review_problem
+
     _require(request, "quizzes.import_questions")
-    record = get_object_or_404(QuestionImport, pk=pk)
+    record = get_object_or_404(QuestionImport.objects.select_related("uploaded_by", "reviewed_by"), pk=pk)
     try:
-        preview = questions_preview(filename=record.filename, content=bytes(record.content))
+        preview = question_import_preview(record=record)
     except TableFileError as exc:
         messages.error(request, exc.message)
         return redirect("quizzes_import")
+    pending = record.status == QuestionImportStatus.PENDING
     return TemplateResponse(
         request,
         "quizzes/admin/import_preview.html",
-        {"record": record, "preview": preview, "counts": preview.counts, "can_confirm": not record.applied and not preview.has_errors},
+        {
+            "record": record, "preview": preview, "counts": preview.counts,
+            "can_confirm": not record.applied and not preview.has_errors,
+            "pending": pending,
+            "review_problem": question_import_review_problem(record=record, user=request.user) if pending else None,
+            "drafts": record.questions.filter(live=False).count() if pending else 0,
+        },
     )
 
 
@@ -118,8 +172,36 @@ def question_import_confirm_view(request, pk):
     except QuizRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("quizzes_import_preview", pk=record.pk)
-    messages.success(request, _("%(count)s soal baru diimpor.") % {"count": created})
-    return redirect(reverse("quizzes_question:index"))
+    if created:
+        messages.success(
+            request, _("%(count)s soal baru disimpan sebagai draf dan diajukan ke Peninjau Konten.") % {"count": created}
+        )
+    else:
+        messages.success(request, _("Tidak ada soal baru dalam berkas ini."))
+    return redirect("quizzes_import_preview", pk=record.pk)
+
+
+@require_http_methods(["POST"])
+def question_import_review_view(request, pk, decision):
+    """Approve (`setujui`) or reject (`tolak`) a whole batch. Approving asks to tick that
+    the preview was checked; rejecting asks for a reason. Bad input changes nothing."""
+    from .services import question_import_approve, question_import_reject
+
+    _require(request, "quizzes.publish_question")
+    record = get_object_or_404(QuestionImport, pk=pk)
+    try:
+        if decision == "setujui":
+            if request.POST.get("checked") != "1":
+                messages.error(request, _("Centang bahwa Anda sudah memeriksa semua soal dalam pratinjau sebelum menyetujui."))
+                return redirect("quizzes_import_preview", pk=record.pk)
+            count = question_import_approve(record=record, acting_user=request.user)
+            messages.success(request, _("Impor disetujui: %(count)s soal kini aktif di bank soal.") % {"count": count})
+        else:
+            count = question_import_reject(record=record, acting_user=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Impor ditolak: %(count)s draf soal dihapus.") % {"count": count})
+    except QuizRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("quizzes_import_preview", pk=record.pk)
 
 
 def item_analysis(quiz: Quiz) -> list[dict]:
@@ -176,7 +258,7 @@ def bank_quality_view(request):
     elif request.GET.get("kursus"):
         course = get_object_or_404(CoursePage, pk=_int_or_404(request.GET["kursus"]))
     if course is None:
-        course_ids = Question.objects.filter(active=True).values_list("course_id", flat=True).distinct()
+        course_ids = Question.objects.in_use().values_list("course_id", flat=True).distinct()
         courses = CoursePage.objects.filter(pk__in=course_ids).order_by("title")
         context["courses"] = [(c, len(question_bank_warnings(course_id=c.pk)[0])) for c in courses]
         return TemplateResponse(request, "quizzes/admin/bank_quality.html", context)
@@ -184,7 +266,7 @@ def bank_quality_view(request):
     warnings, sizes = question_bank_warnings(course_id=course.pk, categories=categories)
     context.update(
         course=course, quiz=quiz, warnings=warnings, sizes=sizes, draw=_draw_rows(quiz, sizes) if quiz else [],
-        quizzes=Quiz.objects.filter(course=course, active=True).order_by("-kind"),
+        quizzes=Quiz.objects.in_use().filter(course=course).order_by("-kind"),
         missing=[name for name in (categories or []) if name not in sizes],
     )
     return TemplateResponse(request, "quizzes/admin/bank_quality.html", context)
@@ -223,5 +305,7 @@ def admin_urlpatterns():
         path("impor-soal/", question_import_view, name="quizzes_import"),
         path("impor-soal/<int:pk>/", question_import_preview_view, name="quizzes_import_preview"),
         path("impor-soal/<int:pk>/konfirmasi/", question_import_confirm_view, name="quizzes_import_confirm"),
+        path("impor-soal/<int:pk>/setujui/", question_import_review_view, {"decision": "setujui"}, name="quizzes_import_approve"),
+        path("impor-soal/<int:pk>/tolak/", question_import_review_view, {"decision": "tolak"}, name="quizzes_import_reject"),
         path("analisis-kuis/<int:pk>/", item_analysis_view, name="quizzes_item_analysis"),
     ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class QuizzesConfig(AppConfig):
@@ -18,3 +19,7 @@ class QuizzesConfig(AppConfig):
         publish_check_register(course_jp_check)
         course_section_register(course_section)
         next_step_register(next_step)
+
+        from .setup import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, dispatch_uid="quizzes_quiz_review")

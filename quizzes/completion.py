@@ -8,7 +8,7 @@ def final_quiz_passed(enrollment) -> bool:
 
     if enrollment.final_quiz_passed_at is not None:
         return True
-    return not Quiz.objects.filter(course_id=enrollment.course_id, kind=QuizKind.FINAL, active=True).exists()
+    return not Quiz.objects.in_use().filter(course_id=enrollment.course_id, kind=QuizKind.FINAL).exists()
 
 
 def next_step(*, course, enrollment) -> str:
@@ -19,5 +19,5 @@ def next_step(*, course, enrollment) -> str:
 
     if enrollment.final_quiz_passed_at is not None or enrollment.is_completed:
         return ""
-    quiz_id = Quiz.objects.filter(course_id=course.pk, kind=QuizKind.FINAL, active=True).values_list("pk", flat=True).first()
+    quiz_id = Quiz.objects.in_use().filter(course_id=course.pk, kind=QuizKind.FINAL).values_list("pk", flat=True).first()
     return reverse("quiz_detail", args=[quiz_id]) if quiz_id else ""

@@ -36,7 +36,7 @@ def _demo_final_quizzes(courses) -> None:
     from .services import QuizRefused, attempt_start, attempt_submit
 
     rng = random.Random(7)
-    quizzes = {q.course_id: q for q in Quiz.objects.filter(course__in=courses, kind=QuizKind.FINAL, active=True)}
+    quizzes = {q.course_id: q for q in Quiz.objects.in_use().filter(course__in=courses, kind=QuizKind.FINAL)}
     lesson_counts = {course.pk: LessonPage.objects.live().child_of(course).count() for course in courses}
     waiting = (
         Enrollment.objects.filter(course_id__in=quizzes, status=EnrollmentStatus.IN_PROGRESS)

@@ -114,7 +114,7 @@ def _quality(rows: list[ImportRow]) -> list[tuple[CoursePage, list]]:
     result = []
     for course_rows in new_rows.values():
         course = course_rows[0].course
-        bank = question_bank_items(Question.objects.filter(course=course, active=True).prefetch_related("choices"))
+        bank = question_bank_items(Question.objects.in_use().filter(course=course).prefetch_related("choices"))
         bank += [
             BankItem(
                 label=_("Baris %(line)s") % {"line": row.line}, stem=row.text, type=row.type,
@@ -157,3 +157,59 @@ def question_row_check(*, record: dict, line: int) -> ImportRow:
         if problem and problem not in row.errors:
             row.errors.append(problem)
     return row
+
+
+def question_preview_pack(preview: QuestionPreview) -> dict:
+    """A preview as JSON kept with the staged upload (QuestionImport.parsed), so the
+    preview and the reviewer's batch page show it without parsing the file again."""
+    return {
+        "rows": [
+            {
+                "line": row.line, "status": row.status, "errors": row.errors,
+                "course": row.course.pk if row.course else None, "course_title": row.course.title if row.course else "",
+                "category": row.category, "type": row.type, "text": row.text, "explanation": row.explanation,
+                "choices": [list(choice) for choice in row.choices],
+            }
+            for row in preview.rows
+        ],
+        "notices": list(preview.notices),
+        "quality": [
+            {"course": course.pk, "course_title": course.title, "warnings": [{"code": w.code, "message": w.message} for w in warnings]}
+            for course, warnings in preview.quality
+        ],
+    }
+
+
+@dataclass
+class StoredCourse:
+    """The course of a stored preview row: its id and title as at upload."""
+
+    pk: int
+    title: str
+
+
+def question_preview_unpack(data: dict) -> QuestionPreview:
+    """The preview back from `question_preview_pack` (courses as id and title, warnings as
+    code and message: what the pages show)."""
+    courses: dict[int, StoredCourse] = {}
+
+    def course(pk, title):
+        if pk is None:
+            return None
+        return courses.setdefault(pk, StoredCourse(pk=pk, title=title))
+
+    from .quality import QualityWarning
+
+    rows = [
+        ImportRow(
+            line=r["line"], status=r["status"], errors=list(r["errors"]), course=course(r["course"], r["course_title"]),
+            category=r["category"], type=r["type"], text=r["text"], explanation=r["explanation"],
+            choices=[tuple(choice) for choice in r["choices"]],
+        )
+        for r in data["rows"]
+    ]
+    quality = [
+        (course(q["course"], q["course_title"]), [QualityWarning(code=w["code"], message=w["message"]) for w in q["warnings"]])
+        for q in data.get("quality", [])
+    ]
+    return QuestionPreview(rows=rows, notices=list(data.get("notices", [])), quality=quality)

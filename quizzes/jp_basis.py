@@ -122,7 +122,7 @@ def basis_for_course(course) -> JpBasis:
     lessons = LessonPage.objects.live().child_of(course).specific()
     return basis_compute(
         lessons_blocks=[lesson.body.raw_data for lesson in lessons],
-        quiz_question_counts=list(Quiz.objects.filter(course=course, active=True).values_list("question_count", flat=True)),
+        quiz_question_counts=list(Quiz.objects.in_use().filter(course=course).values_list("question_count", flat=True)),
     )
 
 

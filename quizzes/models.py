@@ -5,6 +5,7 @@ editing or deleting a question later never changes a past attempt's score or rev
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +16,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
 from .forms import QuestionForm, QuizForm
 
@@ -27,7 +29,18 @@ class QuestionType(models.TextChoices):
     TRUE_FALSE = "true_false", _("Benar/salah")
 
 
-class Question(ClusterableModel):
+class InUseQuerySet(models.QuerySet):
+    def in_use(self):
+        """What learners get: active, and live (a draft not yet approved in review is
+        neither drawn nor shown, whatever its `active` box says)."""
+        return self.filter(active=True, live=True)
+
+
+class Question(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+    """A question of a course's bank. A snippet under the course content review: the row
+    holds what is live; an edit waits as a revision until a reviewer approves it, and a
+    new question stays `live=False` (never drawn) until then."""
+
     course = models.ForeignKey(
         "courses.CoursePage", verbose_name=_("kursus"), on_delete=models.PROTECT, related_name="questions"
     )
@@ -42,6 +55,23 @@ class Question(ClusterableModel):
     active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # the import batch this question came in with: approved or rejected there as one
+    question_import = models.ForeignKey(
+        "QuestionImport", verbose_name=_("impor soal"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="questions",
+    )
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="question")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState", content_type_field="base_content_type", object_id_field="object_id",
+        related_query_name="question", for_concrete_model=False,
+    )
+
+    @property
+    def revisions(self):
+        # the generic relation deletes the revisions with the row (Wagtail's snippet recipe)
+        return self._revisions
+
+    objects = InUseQuerySet.as_manager()
 
     base_form_class = QuestionForm
     panels = [
@@ -102,7 +132,11 @@ class ReviewPolicy(models.TextChoices):
     FULL = "full", _("Semuanya, dengan kunci dan pembahasan")
 
 
-class Quiz(models.Model):
+class Quiz(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+    """A course's quiz settings. A snippet under the course content review: the row holds
+    the live settings (what attempts read); a change to pass mark, attempts, time limit,
+    draw or review policy waits as a revision until a reviewer approves it."""
+
     course = models.ForeignKey("courses.CoursePage", verbose_name=_("kursus"), on_delete=models.PROTECT, related_name="quizzes")
     kind = models.CharField(_("jenis"), max_length=10, choices=QuizKind.choices, default=QuizKind.FINAL)
     title = models.CharField(_("judul"), max_length=200)
@@ -136,6 +170,18 @@ class Quiz(models.Model):
     )
     requires_lessons = models.BooleanField(_("semua pelajaran harus selesai dulu"), default=True)
     active = models.BooleanField(_("aktif"), default=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="quiz")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState", content_type_field="base_content_type", object_id_field="object_id",
+        related_query_name="quiz", for_concrete_model=False,
+    )
+
+    @property
+    def revisions(self):
+        # the generic relation deletes the revisions with the row (Wagtail's snippet recipe)
+        return self._revisions
+
+    objects = InUseQuerySet.as_manager()
 
     base_form_class = QuizForm
     panels = [
@@ -260,15 +306,37 @@ class Attempt(models.Model):
         return self.deadline is not None and (now or timezone.now()) >= self.deadline
 
 
+class QuestionImportStatus(models.TextChoices):
+    STAGED = "staged", _("Diunggah")
+    PENDING = "pending", _("Menunggu tinjauan")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
 class QuestionImport(models.Model):
-    """An uploaded question file, kept between preview and confirmation, and as a record."""
+    """An uploaded question file, kept between preview and confirmation, and as a record.
+
+    Confirming creates its new questions as drafts (`live=False`, never drawn) and sends the
+    file to review as one batch: a reviewer other than the uploader approves (publishes) or
+    rejects (deletes) them all at once, from the preview stored at upload."""
 
     filename = models.CharField(_("nama berkas"), max_length=255)
     content = models.BinaryField(_("isi berkas"))
+    # the preview as computed once at upload (importing.question_preview_pack): the review
+    # pages read it instead of parsing the file on every request
+    parsed = models.JSONField(_("isi terbaca"), null=True, blank=True, editable=False)
     applied = models.BooleanField(_("diterapkan"), default=False)
     created_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=QuestionImportStatus.choices, default=QuestionImportStatus.STAGED
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ditinjau oleh"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("ditinjau pada"), null=True, blank=True)
+    review_note = models.TextField(_("catatan tinjauan"), blank=True)
 
     class Meta:
         verbose_name = _("impor soal")

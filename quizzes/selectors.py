@@ -17,9 +17,9 @@ from .models import Attempt, AttemptState, Quiz, QuizKind, ReviewPolicy
 
 
 def access_quiz(pk) -> Quiz:
-    """An active quiz of a published course, or 404."""
+    """An active, live quiz of a published course, or 404."""
     try:
-        quiz = Quiz.objects.select_related("course").get(pk=pk, active=True)
+        quiz = Quiz.objects.in_use().select_related("course").get(pk=pk)
     except (Quiz.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     structure = course_structure(quiz.course.path)
@@ -51,7 +51,7 @@ def access_attempt(user, pk, *, for_save: bool = False) -> Attempt:
 
 
 def quizzes_of_course(course) -> list[Quiz]:
-    return list(Quiz.objects.filter(course=course, active=True).order_by("-kind"))  # pretest first
+    return list(Quiz.objects.in_use().filter(course=course).order_by("-kind"))  # pretest first
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -248,7 +248,7 @@ def question_bank_warnings(*, course_id: int, categories: list[str] | None = Non
     from .models import Question
     from .quality import bank_warnings, question_bank_items
 
-    questions = Question.objects.filter(course_id=course_id, active=True).prefetch_related("choices").order_by("pk")
+    questions = Question.objects.in_use().filter(course_id=course_id).prefetch_related("choices").order_by("pk")
     if categories:
         questions = questions.filter(category__in=categories)
     questions = list(questions)

@@ -52,7 +52,7 @@ def _opaque_ids(count: int) -> list[int]:
 def _snapshot(quiz: Quiz, employee, rng: random.Random) -> list[dict]:
     """Draw the attempt's questions (evenly across the quiz's categories, fresh-first for
     this learner: see drawing.py) and freeze them with their choices and key."""
-    bank = Question.objects.filter(course_id=quiz.course_id, active=True)
+    bank = Question.objects.in_use().filter(course_id=quiz.course_id)
     if quiz.category_list:
         bank = bank.filter(category__in=quiz.category_list)
     # what this learner has already seen in any quiz of the course (a pre-test that shares
@@ -232,43 +232,150 @@ class ImportRejected(Exception):
 
 
 def question_import_stage(*, filename: str, content: bytes, acting_user):
-    """Keep an uploaded file for the preview/confirm steps (reading it raises TableFileError)."""
-    from .importing import questions_preview
+    """Keep an uploaded file for the preview/confirm/review steps, with its preview read
+    once here (reading it raises TableFileError); later steps never parse it again."""
+    from .importing import question_preview_pack, questions_preview
     from .models import QuestionImport
 
     preview = questions_preview(filename=filename, content=content)
-    record = QuestionImport.objects.create(filename=filename[:255], content=content, uploaded_by=acting_user)
+    record = QuestionImport.objects.create(
+        filename=filename[:255], content=content, uploaded_by=acting_user, parsed=question_preview_pack(preview)
+    )
     return record, preview
 
 
+def question_import_preview(*, record):
+    """The preview of a staged file as computed at upload. Records staged before previews
+    were kept are parsed once more and keep the result. Raises TableFileError."""
+    from .importing import question_preview_pack, question_preview_unpack, questions_preview
+
+    if record.parsed:
+        return question_preview_unpack(record.parsed)
+    preview = questions_preview(filename=record.filename, content=bytes(record.content))
+    record.parsed = question_preview_pack(preview)
+    record.save(update_fields=["parsed"])
+    return preview
+
+
 def question_import_confirm(*, record, acting_user) -> int:
-    """Create the new questions of a staged file, all or nothing; refuses a file with errors
-    and a file already applied. Returns how many questions were created."""
+    """Create the new questions of a staged file as drafts, all or nothing, and send the file
+    to review as one batch. The drafts are never drawn (`live=False`) until a reviewer
+    approves the batch (`question_import_approve`). Refuses a file with errors and a file
+    already confirmed. Returns how many questions were created."""
     from core.audit import audit_record
 
-    from .importing import STATUS_NEW, questions_preview
-    from .models import Choice, QuestionImport
+    from .importing import STATUS_NEW
+    from .models import Choice, QuestionImport, QuestionImportStatus
 
     with transaction.atomic():
         record = QuestionImport.objects.select_for_update().get(pk=record.pk)
-        if record.applied:
+        if record.applied or record.status != QuestionImportStatus.STAGED:
             raise QuizRefused(_("Berkas ini sudah diimpor."), "applied")
-        preview = questions_preview(filename=record.filename, content=bytes(record.content))
+        preview = question_import_preview(record=record)
         if preview.has_errors:
             raise ImportRejected(preview)
+        new_rows = [row for row in preview.rows if row.status == STATUS_NEW]
+        # what was new at upload may have arrived since (another file, an editor): skip it
+        arrived = set(
+            Question.objects.filter(course_id__in={row.course.pk for row in new_rows}, text__in=[row.text for row in new_rows])
+            .values_list("course_id", "text")
+        )
         created = 0
-        for row in preview.rows:
-            if row.status != STATUS_NEW:
+        for row in new_rows:
+            if (row.course.pk, row.text) in arrived:
                 continue
             question = Question.objects.create(
-                course=row.course, category=row.category, type=row.type, text=row.text, explanation=row.explanation
+                course_id=row.course.pk, category=row.category, type=row.type, text=row.text, explanation=row.explanation,
+                live=False, question_import=record,
             )
             Choice.objects.bulk_create(
                 [Choice(question=question, text=t, is_correct=c, feedback=f, sort_order=i) for i, (t, c, f) in enumerate(row.choices)]
             )
+            question.save_revision(user=acting_user)
             created += 1
         record.applied = True
         record.created_count = created
-        record.save(update_fields=["applied", "created_count"])
+        # nothing new to review: the batch is done
+        record.status = QuestionImportStatus.PENDING if created else QuestionImportStatus.APPROVED
+        record.save(update_fields=["applied", "created_count", "status"])
         audit_record(instance=record, action="integritas.question_import", user=acting_user, data={"file": record.filename, "created": created})
     return created
+
+
+def question_import_review_problem(*, record, user) -> str | None:
+    """None when `user` may approve or reject the batch now; otherwise why not, in their words.
+    Reviewers (who publish questions) decide; nobody decides on their own upload."""
+    from .models import QuestionImportStatus
+
+    if not user.has_perm("quizzes.publish_question"):
+        return _("Hanya Peninjau Konten yang dapat menyetujui atau menolak impor soal.")
+    if record.status == QuestionImportStatus.APPROVED:
+        return _("Impor soal ini sudah disetujui.")
+    if record.status == QuestionImportStatus.REJECTED:
+        return _("Impor soal ini sudah ditolak. Unggah ulang berkas yang sudah diperbaiki.")
+    if record.status != QuestionImportStatus.PENDING:
+        return _("Impor soal ini belum dikonfirmasi oleh pengunggahnya.")
+    if record.uploaded_by_id is not None and record.uploaded_by_id == user.pk:
+        return _("Anda mengunggah berkas ini; peninjau lain yang harus menyetujui atau menolaknya.")
+    return None
+
+
+def _locked_for_review(record, acting_user):
+    from .models import QuestionImport
+
+    record = QuestionImport.objects.select_for_update().get(pk=record.pk)
+    problem = question_import_review_problem(record=record, user=acting_user)
+    if problem is not None:
+        raise QuizRefused(problem, "review_refused")
+    return record
+
+
+def question_import_approve(*, record, acting_user) -> int:
+    """Publish every draft question of a batch at once (one transaction, one audit entry,
+    and each question's own publish in its history). Returns how many went live."""
+    from core.audit import audit_record
+
+    from .models import QuestionImportStatus
+
+    with transaction.atomic():
+        record = _locked_for_review(record, acting_user)
+        published = 0
+        for question in record.questions.filter(live=False).order_by("pk"):
+            # The row of a never-published question holds what was imported (edits made
+            # since wait in later revisions): the batch goes live exactly as previewed.
+            question.save_revision(user=acting_user).publish(user=acting_user, skip_permission_checks=True)
+            published += 1
+        record.status = QuestionImportStatus.APPROVED
+        record.reviewed_by, record.reviewed_at = acting_user, timezone.now()
+        record.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        audit_record(
+            instance=record, action="integritas.question_import_approve", user=acting_user,
+            data={"file": record.filename, "published": published},
+        )
+    return published
+
+
+def question_import_reject(*, record, acting_user, reason: str) -> int:
+    """Delete every draft question of a batch and record who rejected it and why. Returns
+    how many drafts were deleted."""
+    from core.audit import audit_record
+
+    from .models import QuestionImportStatus
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise QuizRefused(_("Tuliskan alasan penolakan untuk pengunggah."), "reason_missing")
+    with transaction.atomic():
+        record = _locked_for_review(record, acting_user)
+        drafts = record.questions.filter(live=False)
+        deleted = drafts.count()
+        for question in drafts:
+            question.delete()  # its choices and revisions go with it
+        record.status = QuestionImportStatus.REJECTED
+        record.reviewed_by, record.reviewed_at, record.review_note = acting_user, timezone.now(), reason[:2000]
+        record.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+        audit_record(
+            instance=record, action="integritas.question_import_reject", user=acting_user,
+            data={"file": record.filename, "deleted": deleted, "reason": record.review_note},
+        )
+    return deleted

@@ -3,14 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
+from wagtail.snippets.models import register_snippet
 
 from .admin_views import QuestionViewSet, QuizViewSet, admin_urlpatterns
 from .package_views import course_export_allowed, package_urlpatterns
 
-
-@hooks.register("register_admin_viewset")
-def register_viewsets():
-    return [QuestionViewSet("quizzes_question", url_prefix="bank-soal"), QuizViewSet("quizzes_quiz", url_prefix="kuis")]
+register_snippet(QuestionViewSet)
+register_snippet(QuizViewSet)
 
 
 @hooks.register("register_admin_urls")
@@ -68,6 +67,8 @@ def course_export_header_button(page, user, view_name, next_url=None):
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action("integritas.question_import", _("Impor soal"), _("Soal diimpor"))
+    actions.register_action("integritas.question_import_approve", _("Setujui impor soal"), _("Impor soal disetujui"))
+    actions.register_action("integritas.question_import_reject", _("Tolak impor soal"), _("Impor soal ditolak"))
     actions.register_action("integritas.course_package_load", _("Muat paket kursus"), _("Paket kursus dimuat"))
     actions.register_action("integritas.course_package_export", _("Ekspor kursus"), _("Paket kursus diekspor"))
 

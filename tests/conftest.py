@@ -77,6 +77,18 @@ def editor(make_staff):
 
 
 @pytest.fixture
+def reviewer(make_staff):
+    """An editor who also sits in the reviewer group: publishes pages, quizzes and questions."""
+    from django.contrib.auth.models import Group
+
+    from courses.setup import REVIEWER_GROUP_NAME
+
+    user = make_staff(Role.EDITOR)
+    user.groups.add(Group.objects.get(name=REVIEWER_GROUP_NAME))
+    return user
+
+
+@pytest.fixture
 def coordinator_a(make_staff, opd_a):
     return make_staff(Role.COORDINATOR, opds=[opd_a])
 

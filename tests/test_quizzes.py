@@ -388,13 +388,14 @@ def _question_form_data(course, *, type_="single", correct=(0,)):
 
 def test_editor_adds_a_question_and_bad_keys_are_refused(client, editor, course):
     client.force_login(editor)
-    response = client.post("/admin/bank-soal/new/", _question_form_data(course, correct=(0, 1)))
+    response = client.post("/admin/bank-soal/add/", _question_form_data(course, correct=(0, 1)))
     assert response.status_code == 200 and "tepat satu pilihan benar" in response.content.decode()
     assert not Question.objects.exists()
-    response = client.post("/admin/bank-soal/new/", _question_form_data(course, correct=(1,)))
+    response = client.post("/admin/bank-soal/add/", _question_form_data(course, correct=(1,)))
     assert response.status_code == 302, response.content.decode()[:2000]
     question = Question.objects.get()
     assert [c.is_correct for c in question.choices.all()] == [False, True, False]
+    assert not question.live  # a draft until a reviewer approves it
 
 
 QUESTION_CSV = (

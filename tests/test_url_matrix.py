@@ -122,6 +122,9 @@ OURS = {
     "quizzes_import": ("/admin/impor-soal/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_import_preview": ("/admin/impor-soal/{question_import}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_import_confirm": ("/admin/impor-soal/{question_import}/konfirmasi/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
+    # approving or rejecting an import batch is the reviewer group's (test_quizzes_under_review)
+    "quizzes_import_approve": ("/admin/impor-soal/{question_import}/setujui/", "post", ADMIN_NOBODY),
+    "quizzes_import_reject": ("/admin/impor-soal/{question_import}/tolak/", "post", ADMIN_NOBODY),
     "quizzes_item_analysis": ("/admin/analisis-kuis/{quiz}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_bank_quality": ("/admin/mutu-soal/?kuis={quiz}", "get", ADMIN_EDITOR_ONLY),
     # course packages: the export holds answer keys (404 for staff who may not read the bank)
@@ -131,22 +134,58 @@ OURS = {
     # the editor's upload is not a package: refused with a message, back to the preview
     "quizzes_course_import_confirm": ("/admin/impor-kursus/{package_import}/muat/", "post", row(LOGIN, LOGIN, DENIED, DENIED, DENIED, DENIED, R)),
     "quizzes_jp_basis": ("/admin/dasar-jp/", "get", ADMIN_EDITOR_ONLY),
-    "quizzes_question:index": ("/admin/bank-soal/", "get", ADMIN_EDITOR_ONLY),
-    "quizzes_question:index_results": ("/admin/bank-soal/results/", "get", ADMIN_EDITOR_ONLY),
-    "quizzes_question:add": ("/admin/bank-soal/new/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:list": ("/admin/bank-soal/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:list_results": ("/admin/bank-soal/results/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:add": ("/admin/bank-soal/add/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:new": ("/admin/bank-soal/new/", "get", row(LOGIN, LOGIN, R, R, R, R, R)),  # the old address of add/
     "quizzes_question:edit": ("/admin/bank-soal/edit/{question}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:delete": ("/admin/bank-soal/delete/{question}/", "get", ADMIN_NOBODY),
     "quizzes_question:history": ("/admin/bank-soal/history/{question}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:history_results": ("/admin/bank-soal/history-results/{question}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_question:usage": ("/admin/bank-soal/usage/{question}/", "get", ADMIN_EDITOR_ONLY),
-    "quizzes_quiz:index": ("/admin/kuis/", "get", ADMIN_EDITOR_ONLY),
-    "quizzes_quiz:index_results": ("/admin/kuis/results/", "get", ADMIN_EDITOR_ONLY),
-    "quizzes_quiz:add": ("/admin/kuis/new/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:revisions_revert": ("/admin/bank-soal/history/{question}/revisions/{question_rev}/revert/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:revisions_compare": ("/admin/bank-soal/history/{question}/revisions/compare/earliest...latest/", "get", ADMIN_EDITOR_ONLY),
+    # scheduling and unpublishing are publishing: reviewers only (the editor role cannot)
+    "quizzes_question:revisions_unschedule": ("/admin/bank-soal/history/{question}/revisions/{question_rev}/unschedule/", "get", ADMIN_NOBODY),
+    "quizzes_question:unpublish": ("/admin/bank-soal/unpublish/{question}/", "get", ADMIN_NOBODY),
+    # the object is in review: the workflow holds it, so the editor may neither lock nor unlock it
+    # (an editor locks a quiz that is not in review: test_quizzes_under_review)
+    "quizzes_question:lock": ("/admin/bank-soal/lock/{question}/", "post", ADMIN_NOBODY),
+    "quizzes_question:unlock": ("/admin/bank-soal/unlock/{question}/", "post", ADMIN_NOBODY),
+    # approving is the reviewer group's task: an editor alone may not
+    "quizzes_question:workflow_action": ("/admin/bank-soal/workflow/action/{question}/approve/{question_task}/", "get", ADMIN_NOBODY),
+    "quizzes_question:collect_workflow_action_data": (
+        "/admin/bank-soal/workflow/collect_action_data/{question}/approve/{question_task}/", "get", ADMIN_NOBODY,
+    ),
+    "quizzes_question:confirm_workflow_cancellation": ("/admin/bank-soal/workflow/confirm_cancellation/{question}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:workflow_history": ("/admin/bank-soal/workflow_history/{question}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_question:workflow_history_detail": ("/admin/bank-soal/workflow_history/{question}/detail/{question_workflow}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:list": ("/admin/kuis/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:list_results": ("/admin/kuis/results/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:add": ("/admin/kuis/add/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:new": ("/admin/kuis/new/", "get", row(LOGIN, LOGIN, R, R, R, R, R)),  # the old address of add/
     "quizzes_quiz:edit": ("/admin/kuis/edit/{quiz}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_quiz:delete": ("/admin/kuis/delete/{quiz}/", "get", ADMIN_NOBODY),
     "quizzes_quiz:history": ("/admin/kuis/history/{quiz}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_quiz:history_results": ("/admin/kuis/history-results/{quiz}/", "get", ADMIN_EDITOR_ONLY),
     "quizzes_quiz:usage": ("/admin/kuis/usage/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:revisions_revert": ("/admin/kuis/history/{quiz}/revisions/{quiz_rev}/revert/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:revisions_compare": ("/admin/kuis/history/{quiz}/revisions/compare/earliest...latest/", "get", ADMIN_EDITOR_ONLY),
+    # scheduling and unpublishing are publishing: reviewers only (the editor role cannot)
+    "quizzes_quiz:revisions_unschedule": ("/admin/kuis/history/{quiz}/revisions/{quiz_rev}/unschedule/", "get", ADMIN_NOBODY),
+    "quizzes_quiz:unpublish": ("/admin/kuis/unpublish/{quiz}/", "get", ADMIN_NOBODY),
+    # the object is in review: the workflow holds it, so the editor may neither lock nor unlock it
+    # (an editor locks a quiz that is not in review: test_quizzes_under_review)
+    "quizzes_quiz:lock": ("/admin/kuis/lock/{quiz}/", "post", ADMIN_NOBODY),
+    "quizzes_quiz:unlock": ("/admin/kuis/unlock/{quiz}/", "post", ADMIN_NOBODY),
+    # approving is the reviewer group's task: an editor alone may not
+    "quizzes_quiz:workflow_action": ("/admin/kuis/workflow/action/{quiz}/approve/{quiz_task}/", "get", ADMIN_NOBODY),
+    "quizzes_quiz:collect_workflow_action_data": (
+        "/admin/kuis/workflow/collect_action_data/{quiz}/approve/{quiz_task}/", "get", ADMIN_NOBODY,
+    ),
+    "quizzes_quiz:confirm_workflow_cancellation": ("/admin/kuis/workflow/confirm_cancellation/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:workflow_history": ("/admin/kuis/workflow_history/{quiz}/", "get", ADMIN_EDITOR_ONLY),
+    "quizzes_quiz:workflow_history_detail": ("/admin/kuis/workflow_history/{quiz}/detail/{quiz_workflow}/", "get", ADMIN_EDITOR_ONLY),
     # certificates: the registry is scoped (OPD B's certificate is 404 for OPD A's coordinator)
     "my_certificates": ("/sertifikat/", "get", LOGGED_IN_200),
     "my_certificate_download": ("/sertifikat/{cert_mine}/unduh/", "get", LEARNER_ONLY),
@@ -308,6 +347,15 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
     quiz = make_quiz(course_a, questions=2)
     attempt = attempt_start(quiz=quiz, employee=learner.employee)
     question_import = QuestionImport.objects.create(filename="soal.csv", content=b"kursus,jenis,pertanyaan,pilihan_a,pilihan_b,kunci\r\n")
+    # a change of the quiz and of a question waiting in the course content review
+    from quizzes.models import Question
+
+    question = Question.objects.get(pk=attempt.snapshot[0]["id"])
+    review = {}
+    for name, obj in (("quiz", quiz), ("question", question)):
+        revision = obj.save_revision(user=users["editor"])
+        workflow_state = obj.get_workflow().start(obj, users["editor"])
+        review.update({f"{name}_rev": revision.pk, f"{name}_task": workflow_state.current_task_state.pk, f"{name}_workflow": workflow_state.pk})
     from quizzes.models import CoursePackageImport
 
     package_import = CoursePackageImport.objects.create(filename="paket.zip", content=b"bukan zip", uploaded_by=users["editor"])
@@ -350,6 +398,7 @@ def world(db, opd_a, opd_b, make_staff, make_course, make_quiz):
         "role": RoleAssignment.objects.get(user=users["coordinator"]).pk,
         "import": roster_import.pk,
         "api_client": _api_client(users["hr"]).pk,
+        **review,
     }
     return users, ids
 

@@ -159,7 +159,7 @@ def course_package_files(course, *, latest: bool = False) -> dict[str, bytes]:
     data["lessons"] = [lesson.filename for lesson in lessons]
     quizzes = {}
     for kind in ("pretest", "final"):
-        quiz = Quiz.objects.filter(course=course, kind=kind, active=True).first()
+        quiz = Quiz.objects.in_use().filter(course=course, kind=kind).first()
         if quiz is None:
             continue
         quizzes[kind] = {
@@ -181,7 +181,7 @@ def course_package_files(course, *, latest: bool = False) -> dict[str, bytes]:
     files = {"course.yaml": yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).encode("utf-8")}
     for lesson in lessons:
         files[f"lessons/{lesson.filename}"] = lesson_to_markdown(lesson).encode("utf-8")
-    questions = Question.objects.filter(course=course, active=True).prefetch_related("choices").order_by("pk")
+    questions = Question.objects.in_use().filter(course=course).prefetch_related("choices").order_by("pk")
     if quizzes or questions:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

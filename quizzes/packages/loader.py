@@ -126,7 +126,7 @@ def course_package_plan(package: CoursePackage, *, publish: bool = False) -> Loa
     if current is None and course is not None:
         from ..models import Question
 
-        old_questions = {text: None for text in Question.objects.filter(course=course, active=True).values_list("text", flat=True)}
+        old_questions = {text: None for text in Question.objects.in_use().filter(course=course).values_list("text", flat=True)}
     for question in package.questions:
         old = old_questions.get(question.text, False)
         action = NEW if old is False else (SAME if old is not None and old.identity() == question.identity() else CHANGED)
@@ -185,15 +185,98 @@ def _lesson_minutes(lesson: Lesson) -> int:
     return max(1, math.ceil(basis_compute(lessons_blocks=[lesson.blocks], quiz_question_counts=[]).minutes))
 
 
-def _start_review(page, user):
-    workflow = page.get_workflow()
+def _start_review(obj, user):
+    """Submit `obj` (a page, a quiz or a question) to its review workflow, restarting a
+    review already in progress with the new revision."""
+    workflow = obj.get_workflow()
     if workflow is None:
         return False
-    state = page.current_workflow_state
+    state = obj.current_workflow_state
     if state is not None:
         state.cancel(user=user)
-    workflow.start(page, user)
+    workflow.start(obj, user)
     return True
+
+
+def _quizzes_write(*, course, package: CoursePackage, publish: bool, acting_user) -> list:
+    """Write the package's quizzes and questions. Publishing (a first install by a reviewer,
+    or a reviewer's "publish now"), the rows change at once, as the live version. Otherwise
+    each change waits as a revision (a new quiz or question as a draft, `live=False`, never
+    drawn) and is returned for the review workflow, like the pages: a package load by an
+    editor changes no live quiz setting and no live question (DESIGN.md invariant 10)."""
+    from ..models import Choice, Question, Quiz
+
+    to_review = []
+
+    def write(obj, *, children=None):
+        if publish:
+            if obj.pk is not None and obj.workflow_in_progress:
+                obj.current_workflow_state.cancel(user=acting_user)  # superseded by what goes live now
+            obj.live = True
+            obj.save()
+            if children is not None:
+                obj.choices.all().delete()
+                Choice.objects.bulk_create([Choice(question=obj, **values) for values in children])
+            if isinstance(obj, Quiz):  # the quiz's history shows the load and who did it
+                obj.save_revision(user=acting_user).publish(user=acting_user, skip_permission_checks=True)
+            return
+        if obj.pk is None:  # new: a draft row, so the revision has something to belong to
+            obj.live = False
+            obj.save()
+            if children is not None:
+                Choice.objects.bulk_create([Choice(question=obj, **values) for values in children])
+        elif children is not None:
+            obj.choices = [Choice(**values) for values in children]  # in memory, into the revision only
+        obj.save_revision(user=acting_user)
+        to_review.append(obj)
+
+    for kind, spec in package.quizzes.items():
+        values = {
+            "title": spec.title, "instructions": spec.instructions, "draw_categories": list(spec.categories),
+            "question_count": spec.question_count, "pass_mark": spec.pass_mark,
+            "time_limit_minutes": spec.time_limit_minutes, "max_attempts": spec.max_attempts,
+            "cooldown_minutes": spec.cooldown_minutes, "review_policy": _stored_policy(spec.review_policy),
+            "shuffle_questions": spec.shuffle_questions, "shuffle_choices": spec.shuffle_choices,
+            "requires_lessons": spec.requires_lessons,
+        }
+        quiz = Quiz.objects.filter(course=course, kind=kind, active=True).first()
+        if quiz is None:
+            quiz = Quiz(course=course, kind=kind, active=True)
+        if quiz.pk is None or (publish and not quiz.live) or any(getattr(quiz, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(quiz, name, value)
+            quiz.full_clean()
+            write(quiz)
+    for quiz in Quiz.objects.filter(course=course, active=True).exclude(kind__in=list(package.quizzes)):
+        quiz.active = False
+        write(quiz)
+
+    bank = {q.text: q for q in Question.objects.filter(course=course).prefetch_related("choices").order_by("pk")}
+    for spec in package.questions:
+        question = bank.get(spec.text)
+        choices = [(c.text, c.is_correct, c.feedback) for c in question.choices.all()] if question else None
+        if (
+            question is not None
+            and question.active
+            and (question.live or not publish)  # a draft from an earlier load goes live now
+            and (question.category, question.type, question.explanation, choices)
+            == (spec.category, spec.type, spec.explanation, list(spec.choices))
+        ):
+            continue
+        if question is None:
+            question = Question(course=course, text=spec.text)
+        question.category, question.type, question.explanation, question.active = spec.category, spec.type, spec.explanation, True
+        children = None
+        if choices != list(spec.choices):
+            children = [
+                {"text": t, "is_correct": ok, "feedback": fb, "sort_order": i} for i, (t, ok, fb) in enumerate(spec.choices)
+            ]
+        write(question, children=children)
+    wanted = {q.text for q in package.questions}
+    for question in Question.objects.filter(course=course, active=True).exclude(text__in=wanted):
+        question.active = False
+        write(question)
+    return to_review
 
 
 def course_package_load(
@@ -208,7 +291,6 @@ def course_package_load(
     from courses.setup import site_structure_ensure
     from organizations.models import Opd
 
-    from ..models import Choice, Question, Quiz
 
     with transaction.atomic():
         plan = course_package_plan(package, publish=publish and may_publish)
@@ -278,46 +360,7 @@ def course_package_load(
                 if slug not in wanted and page.live:
                     page.unpublish(user=acting_user)
 
-        for kind, spec in package.quizzes.items():
-            values = {
-                "title": spec.title, "instructions": spec.instructions, "draw_categories": list(spec.categories),
-                "question_count": spec.question_count, "pass_mark": spec.pass_mark,
-                "time_limit_minutes": spec.time_limit_minutes, "max_attempts": spec.max_attempts,
-                "cooldown_minutes": spec.cooldown_minutes, "review_policy": _stored_policy(spec.review_policy),
-                "shuffle_questions": spec.shuffle_questions, "shuffle_choices": spec.shuffle_choices,
-                "requires_lessons": spec.requires_lessons,
-            }
-            quiz = Quiz.objects.filter(course=course, kind=kind, active=True).first()
-            if quiz is None:
-                quiz = Quiz(course=course, kind=kind, active=True)
-            if quiz.pk is None or any(getattr(quiz, k) != v for k, v in values.items()):
-                for name, value in values.items():
-                    setattr(quiz, name, value)
-                quiz.full_clean()
-                quiz.save()
-        Quiz.objects.filter(course=course, active=True).exclude(kind__in=list(package.quizzes)).update(active=False)
-
-        bank = {q.text: q for q in Question.objects.filter(course=course).prefetch_related("choices").order_by("pk")}
-        for spec in package.questions:
-            question = bank.get(spec.text)
-            choices = [(c.text, c.is_correct, c.feedback) for c in question.choices.all()] if question else None
-            if (
-                question is not None
-                and question.active
-                and (question.category, question.type, question.explanation, choices)
-                == (spec.category, spec.type, spec.explanation, list(spec.choices))
-            ):
-                continue
-            if question is None:
-                question = Question(course=course, text=spec.text)
-            question.category, question.type, question.explanation, question.active = spec.category, spec.type, spec.explanation, True
-            question.save()
-            if choices != list(spec.choices):
-                question.choices.all().delete()
-                Choice.objects.bulk_create(
-                    [Choice(question=question, text=t, is_correct=ok, feedback=fb, sort_order=i) for i, (t, ok, fb) in enumerate(spec.choices)]
-                )
-        Question.objects.filter(course=course, active=True).exclude(text__in=[q.text for q in package.questions]).update(active=False)
+        snippets_to_review = _quizzes_write(course=course, package=package, publish=publish, acting_user=acting_user)
 
         # Lessons first: the course's JP is checked against what is live when it is published.
         to_publish.sort(key=lambda revision: str(revision.object_id) == str(course.pk))
@@ -330,6 +373,8 @@ def course_package_load(
                 reviewed.add(page.pk)
                 page.refresh_from_db()
                 plan.submitted = _start_review(page, acting_user) or plan.submitted
+        for obj in snippets_to_review:
+            plan.submitted = _start_review(obj, acting_user) or plan.submitted
         plan.published = bool(to_publish)
         plan.course = CoursePage.objects.get(pk=course.pk)
         audit_record(

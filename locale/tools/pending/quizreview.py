@@ -1,0 +1,46 @@
+"""Issue 14 item 3: quiz settings and questions under review; question import batches."""
+
+T = {
+    "%(count)s soal baru disimpan sebagai draf dan diajukan ke Peninjau Konten.": "%(count)s new questions were saved as drafts and submitted to the content reviewers.",
+    "Anda mengunggah berkas ini; peninjau lain yang harus menyetujui atau menolaknya.": "You uploaded this file; another reviewer must approve or reject it.",
+    "Centang bahwa Anda sudah memeriksa semua soal dalam pratinjau sebelum menyetujui.": "Tick that you have checked every question in the preview before approving.",
+    "Disetujui": "Approved",
+    "Ditolak": "Rejected",
+    "Menunggu tinjauan": "Awaiting review",
+    "Hanya Peninjau Konten yang dapat menyetujui atau menolak impor soal.": "Only content reviewers can approve or reject a question import.",
+    "Impor disetujui: %(count)s soal kini aktif di bank soal.": "Import approved: %(count)s questions are now live in the question bank.",
+    "Impor ditolak: %(count)s draf soal dihapus.": "Import rejected: %(count)s draft questions were deleted.",
+    "Impor soal disetujui": "Question import approved",
+    "Impor soal ditolak": "Question import rejected",
+    "Setujui impor soal": "Approve question import",
+    "Tolak impor soal": "Reject question import",
+    "Impor soal ini belum dikonfirmasi oleh pengunggahnya.": "This question import has not been confirmed by its uploader yet.",
+    "Impor soal ini sudah disetujui.": "This question import has already been approved.",
+    "Impor soal ini sudah ditolak. Unggah ulang berkas yang sudah diperbaiki.": "This question import has already been rejected. Upload the corrected file again.",
+    "Tidak ada soal baru dalam berkas ini.": "There are no new questions in this file.",
+    "Tuliskan alasan penolakan untuk pengunggah.": "Write the reason for the rejection for the uploader.",
+    "catatan tinjauan": "review note",
+    "ditinjau oleh": "reviewed by",
+    "ditinjau pada": "reviewed at",
+    "Alasan penolakan (dikirim ke catatan impor)": "Reason for rejection (kept in the import record)",
+    "Alasan penolakan:": "Reason for rejection:",
+    "Ditinjau": "Reviewed",
+    "Impor soal terakhir": "Recent question imports",
+    "Setujui atau tolak semua soal baru dalam berkas ini sekaligus.": "Approve or reject all new questions in this file at once.",
+    "Soal baru disimpan sebagai draf dan baru dipakai dalam kuis setelah Peninjau Konten menyetujui seluruh berkas.": "New questions are saved as drafts and used in quizzes only after a content reviewer approves the whole file.",
+    "Soal baru": "New questions",
+    "Status:": "Status:",
+    "Tinjauan impor": "Import review",
+    "Tolak semua": "Reject all",
+    "%(n)s soal baru diimpor oleh %(who)s.": "%(n)s new questions imported by %(who)s.",
+    "Ditinjau oleh %(who)s pada %(when)s WITA.": "Reviewed by %(who)s on %(when)s WITA.",
+}
+
+PLURALS = {
+    "Saya sudah memeriksa %(counter)s soal baru di atas.": ("I have checked the %(counter)s new question above.", "I have checked the %(counter)s new questions above."),
+    "Setujui semua (%(counter)s soal)": ("Approve all (%(counter)s question)", "Approve all (%(counter)s questions)"),
+    "%(counter)s soal menunggu tinjauan sebagai draf: belum dipakai dalam kuis.": (
+        "%(counter)s question awaits review as a draft: not yet used in quizzes.",
+        "%(counter)s questions await review as drafts: not yet used in quizzes.",
+    ),
+}
