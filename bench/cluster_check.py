@@ -13,12 +13,13 @@ pid and log file is under var/cluster/):
   front over HTTPS (self-signed, made for the run) with round robin and a retry on the other
   node (deploy/nginx/integritas_proxy.conf is included as it ships), two RQ workers
   (`run_worker`), one scheduler (`run_schedule`), private files on one shared directory;
-- Locust, headless, $CLUSTER_USERS learners (60) for $CLUSTER_SECONDS (80) seconds
+- Locust, headless, $CLUSTER_USERS learners (40) for $CLUSTER_SECONDS (80) seconds
   (bench/cluster_locustfile.py): log in, enroll, lessons, final quiz, autosave, submit;
 - chaos, at fixed moments of the run: node A gets SIGKILL (master and workers) and is started
   again; Redis is restarted (without persistence: the queue and the cache are emptied); a
   backlog of certificates is queued and the worker issuing one gets SIGKILL (with its work
-  horse), then a new worker starts;
+  horse), then a new worker starts; every PostgreSQL connection of the check's database is
+  terminated (what a PostgreSQL restart does to the application);
 - afterwards it waits (bounded) for the queue to drain and the reconciliation to re-queue what
   was lost, stops the scheduler, and checks from the database (bench/cluster_db.py).
 
@@ -50,7 +51,7 @@ PY = sys.executable
 VAR = ROOT / "var" / "cluster"
 STATIC = ROOT / "var" / "cluster-static"  # kept between runs: collectstatic then copies nothing
 
-USERS = int(os.environ.get("CLUSTER_USERS", 60))
+USERS = int(os.environ.get("CLUSTER_USERS", 40))
 SECONDS = int(os.environ.get("CLUSTER_SECONDS", 80))
 SPAWN_RATE = float(os.environ.get("CLUSTER_SPAWN_RATE", 10))
 NODE_WORKERS = int(os.environ.get("CLUSTER_NODE_WORKERS", 2))
@@ -463,6 +464,16 @@ def rq_started_job(worker_pids: dict[str, int]):
     return None
 
 
+def terminate_backends() -> int:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB_NAME]
+        ).fetchall()
+    return sum(1 for (ok,) in rows if ok)
+
+
 class Chaos(threading.Thread):
     def __init__(self, env: dict, node_a_port: int, started: float):
         super().__init__(daemon=True, name="chaos")
@@ -535,6 +546,12 @@ class Chaos(threading.Thread):
         replacement = start_worker(name, self.env)
         self.note(f"{name} started again as pid {replacement.pid}")
 
+        # PostgreSQL: every connection to the check's database is cut, as a restart cuts them
+        # (the server is shared with other work on this machine, so it is not restarted itself)
+        self.at(0.6 * SECONDS)
+        cut = terminate_backends()
+        self.note(f"PostgreSQL: {cut} connections of every node, worker and the scheduler terminated (pg_terminate_backend)")
+
 
 # --- results --------------------------------------------------------------------------------------
 
@@ -605,7 +622,7 @@ def main() -> int:
     learners = max(USERS * 6, 60)
     setup = db_call(env, f"seed(learners={learners}, backlog={BACKLOG}, password={PASSWORD!r}, time_limit_minutes=1)")
     (VAR / "setup.json").write_text(json.dumps(setup))
-    say(f"seeded: 1 course, {len(setup['lessons'])} lessons, final quiz (8 of 16 questions, 1 minute), {learners} learner accounts, backlog of {BACKLOG}")
+    say(f"seeded: 1 course, {len(setup['lessons'])} lessons, final quiz (6 of 12 questions, 1 minute), {learners} learner accounts, backlog of {BACKLOG}")
 
     start_node("node-a", port_a, env)
     start_node("node-b", port_b, env)

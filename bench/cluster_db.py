@@ -17,9 +17,9 @@ import hashlib
 import json
 
 COURSE_SLUG = "cluster-kursus"
-LESSONS = 3
-QUESTIONS = 16
-QUESTION_COUNT = 8
+LESSONS = 2
+QUESTIONS = 12
+QUESTION_COUNT = 6
 BACKLOG_OPD = "CLUSTER-BACKLOG"
 
 

@@ -3,7 +3,7 @@
 Each Locust user plays one learner after another, from the accounts the check seeded: log
 in, enroll, open each lesson and mark it done, open the final quiz, start it, autosave one
 answer per question, and submit (a few learners walk away instead: the scheduler must close
-their attempt at its deadline). Think times are compressed (0.3–1 s instead of the 20–60 s
+their attempt at its deadline). Think times are compressed (0.5–2 s instead of the 20–60 s
 of a real learner): the sizing in deploy/README.md scales by requests, not by users.
 
 Everything the server accepted is written to $CLUSTER_ACCEPTED, one JSON object a line, for
@@ -44,7 +44,7 @@ def _close(**_kwargs):
 
 
 class Learner(FastHttpUser):
-    wait_time = between(0.3, 1.0)
+    wait_time = between(0.5, 2.0)
     network_timeout = 70.0
     connection_timeout = 10.0
     insecure = True  # the check's own self-signed certificate
@@ -77,7 +77,7 @@ class Learner(FastHttpUser):
         return found.group(1) if found else ""
 
     def _pause(self):
-        time.sleep(random.uniform(0.3, 1.0))
+        time.sleep(random.uniform(0.5, 2.0))
 
     @task
     def learn(self):
