@@ -474,6 +474,13 @@ def terminate_backends() -> int:
     return sum(1 for (ok,) in rows if ok)
 
 
+def job_in_started_registry(job_id: str) -> bool:
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=REDIS_PORT, db=1, socket_timeout=2)
+    return any(m.decode().split(":")[0] == job_id for m in client.zrange("rq:wip:default", 0, -1))
+
+
 class Chaos(threading.Thread):
     def __init__(self, env: dict, node_a_port: int, started: float):
         super().__init__(daemon=True, name="chaos")
@@ -529,22 +536,25 @@ class Chaos(threading.Thread):
             time.sleep(0.5)
         queued = db_call(self.env, "backlog()")["completed"]
         self.note(f"backlog: {queued} enrollments completed at once, {queued} certificate tasks queued")
-        with LOCK:
-            workers = {name: PROCS[name].pid for name in ("worker-1", "worker-2") if name in PROCS}
-        found = wait_until(lambda: rq_started_job(workers), timeout=30, what="a worker issuing a certificate", interval=0.05)
-        name, job_id = found
-        time.sleep(0.1)  # well inside the task: rendering a certificate takes longer than this
-        with LOCK:
-            victim = PROCS[name]
-        pids = [victim.pid, *_descendants(victim.pid)]
-        still = rq_started_job({name: victim.pid})
-        kill_tree(victim)
-        self.worker_killed_at = time.monotonic()
-        self.note(f"SIGKILL {name} (pids {pids}, work horse included) while it ran job {job_id}"
-                  f"{' (still running at the kill)' if still else ' (the job had just finished)'}")
-        time.sleep(3)
-        replacement = start_worker(name, self.env)
-        self.note(f"{name} started again as pid {replacement.pid}")
+        for _try in range(3):  # a job that ends between finding it and the kill is a miss: again
+            with LOCK:
+                workers = {name: PROCS[name].pid for name in ("worker-1", "worker-2") if name in PROCS}
+            name, job_id = wait_until(lambda w=workers: rq_started_job(w), timeout=30, what="a worker issuing a certificate", interval=0.02)
+            with LOCK:
+                victim = PROCS[name]
+            pids = [victim.pid, *_descendants(victim.pid)]
+            kill_tree(victim)
+            hit = job_in_started_registry(job_id)  # a finished job leaves it; a killed one stays
+            self.worker_killed_at = time.monotonic()
+            self.note(f"SIGKILL {name} (pids {pids}, work horse included) while it ran job {job_id}: "
+                      + ("killed mid-task, the job stays in the started registry" if hit else "missed, the job had just finished"))
+            time.sleep(3)
+            replacement = start_worker(name, self.env)
+            self.note(f"{name} started again as pid {replacement.pid}")
+            if hit:
+                break
+        else:
+            self.problems.append("no worker was caught in the middle of issuing a certificate")
 
         # PostgreSQL: every connection to the check's database is cut, as a restart cuts them
         # (the server is shared with other work on this machine, so it is not restarted itself)
@@ -726,8 +736,10 @@ def report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last)
     print(f"  RQ workers: {worker_sampler.seconds:.1f} core-s while {counts['certificates']} certificates were issued = "
           f"{worker_sampler.seconds / max(1, counts['certificates']):.2f} core-s each (heartbeats and idle polling included)")
     print(f"  busiest 10 s: {peak:.1f} req/s with {peak_users} users")
+    live = counts["live_db_bytes"] - counts["seed_db_bytes"]
     print(f"  database grew {growth / 1e6:.2f} MB for {counts['completed']} completions ({growth / completed / 1024:.1f} KiB each, "
-          f"all tables and indexes); certificate PDFs {counts['pdf_bytes'] / max(1, counts['certificates']) / 1024:.0f} KiB each")
+          f"all tables and indexes); {live / 1e6:.2f} MB live after VACUUM FULL ({live / completed / 1024:.1f} KiB each)")
+    print(f"  certificate PDFs {counts['pdf_bytes'] / max(1, counts['certificates']) / 1024:.0f} KiB each")
     print("=" * 78)
     print("CLUSTER CHECK " + ("FAILED: something was lost or duplicated" if failed else "PASSED: nothing lost, nothing duplicated"))
     return 1 if failed else 0
