@@ -14,7 +14,8 @@ pid and log file is under var/cluster/):
   node (deploy/nginx/integritas_proxy.conf is included as it ships), two RQ workers
   (`run_worker`), one scheduler (`run_schedule`), private files on one shared directory;
 - Locust, headless, $CLUSTER_USERS learners (40) for $CLUSTER_SECONDS (80) seconds
-  (bench/cluster_locustfile.py): log in, enroll, lessons, final quiz, autosave, submit;
+  (bench/cluster_locustfile.py): log in, enroll, lessons, final quiz, autosave, submit; and
+  8 attempts seeded to expire during the load, which only the scheduler can close;
 - chaos, at fixed moments of the run: node A gets SIGKILL (master and workers) and is started
   again; Redis is restarted (without persistence: the queue and the cache are emptied); a
   backlog of certificates is queued and the worker issuing one gets SIGKILL (with its work
@@ -630,9 +631,10 @@ def main() -> int:
     _url, env = fresh_database(lambda url: django_env(url, port))
     manage({**env, "DJANGO_SETTINGS_MODULE": "cluster_static_settings"}, "collectstatic", "--noinput", "-v0")
     learners = max(USERS * 6, 60)
-    setup = db_call(env, f"seed(learners={learners}, backlog={BACKLOG}, password={PASSWORD!r}, time_limit_minutes=1)")
+    setup = db_call(env, f"seed(learners={learners}, backlog={BACKLOG}, walkaways=8, password={PASSWORD!r}, time_limit_minutes=1)")
     (VAR / "setup.json").write_text(json.dumps(setup))
-    say(f"seeded: 1 course, {len(setup['lessons'])} lessons, final quiz (6 of 12 questions, 1 minute), {learners} learner accounts, backlog of {BACKLOG}")
+    say(f"seeded: 1 course, {len(setup['lessons'])} lessons, final quiz (6 of 12 questions, 1 minute), {learners} learner accounts, backlog of {BACKLOG}, "
+        f"{len(setup['walkaways'])} attempts left open to expire during the load")
 
     start_node("node-a", port_a, env)
     start_node("node-b", port_b, env)
@@ -685,7 +687,7 @@ def main() -> int:
 
     worker_sampler.stop.set()
     result = db_call(env, f"verify(accepted_path={str(VAR / 'accepted.jsonl')!r}, scheduler_period={SCHEDULER_PERIOD}, "
-                          f"seed_db_bytes={setup['db_bytes']})")
+                          f"seed_db_bytes={setup['db_bytes']}, walkaways={setup['walkaways']!r})")
     stats = locust_stats()
     proxy = nginx_log()
     return report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last)
@@ -732,6 +734,9 @@ def report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last)
     print(f"  app CPU (gunicorn trees, both nodes): {cpu:.1f} core-s for {requests} requests = {1000 * cpu / max(1, requests):.1f} ms/request "
           f"-> {requests / max(cpu, 0.001):.0f} requests/s per busy core")
     logins = max(1, int(next((r["Request Count"] for r in stats["rows"] if r["Name"] == "login"), 1)))
+    other = (cpu - logins * counts["login_cpu_s"]) / max(1, requests - logins)
+    print(f"  a login hashes the password: {counts['login_cpu_s']:.2f} core-s; the other requests: "
+          f"({cpu:.1f} - {logins} × {counts['login_cpu_s']:.2f}) ÷ {requests - logins} = {1000 * other:.1f} ms each")
     print(f"  a learner's session (login to result): {requests / logins:.1f} requests, {cpu / logins:.2f} app core-s")
     print(f"  RQ workers: {worker_sampler.seconds:.1f} core-s while {counts['certificates']} certificates were issued = "
           f"{worker_sampler.seconds / max(1, counts['certificates']):.2f} core-s each (heartbeats and idle polling included)")

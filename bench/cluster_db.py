@@ -39,7 +39,7 @@ def db_bytes() -> int:
         return int(cursor.fetchone()[0])
 
 
-def seed(*, learners: int, backlog: int, password: str, time_limit_minutes: int) -> None:
+def seed(*, learners: int, backlog: int, walkaways: int, password: str, time_limit_minutes: int) -> None:
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -96,10 +96,36 @@ def seed(*, learners: int, backlog: int, password: str, time_limit_minutes: int)
         ])
         LessonProgress.objects.bulk_create([LessonProgress(enrollment=en, lesson=le) for en in enrollments for le in lessons])
     content_changed()  # course lists, outlines and routes are cached per content version
+    walked_away = _walkaways(course=course, quiz=quiz, lessons=lessons, count=walkaways)
     _out({
         "course": course.pk, "course_url": course.url, "quiz": quiz.pk, "learners": rows,
-        "lessons": [{"id": le.pk, "url": le.url} for le in lessons], "db_bytes": db_bytes(),
+        "lessons": [{"id": le.pk, "url": le.url} for le in lessons], "walkaways": walked_away, "db_bytes": db_bytes(),
     })
+
+
+def _walkaways(*, course, quiz, lessons, count: int) -> list[int]:
+    """Learners who started the quiz 20 s ago, saved one answer and left: their attempts
+    expire during the load, and only the scheduler can close them (nobody comes back)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from courses.models import Enrollment, EnrollmentSource, EnrollmentStatus, LessonProgress
+    from organizations.models import Employee, Opd
+    from quizzes.services import attempt_save_answers, attempt_start
+
+    opd = Opd.objects.create(code="CLUSTER-PERGI", name="OPD Uji Klaster (meninggalkan kuis)", kind="dinas")
+    started = timezone.now() - datetime.timedelta(seconds=20)
+    ids = []
+    for i in range(count):
+        employee = Employee.objects.create(full_name=f"Peserta Pergi {i + 1}", email=f"pergi{i:03d}@klaster.test", opd=opd, employment_type="NON_ASN")
+        enrollment = Enrollment.objects.create(employee=employee, course=course, source=EnrollmentSource.SELF, status=EnrollmentStatus.IN_PROGRESS)
+        LessonProgress.objects.bulk_create([LessonProgress(enrollment=enrollment, lesson=lesson) for lesson in lessons])
+        attempt = attempt_start(quiz=quiz, employee=employee, now=started)
+        first = attempt.snapshot[0]
+        attempt_save_answers(attempt=attempt, answers={str(first["id"]): [first["choices"][0]["id"]]}, now=started)
+        ids.append(attempt.pk)
+    return ids
 
 
 def backlog() -> None:
@@ -140,7 +166,7 @@ def _accepted(path: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def verify(*, accepted_path: str, scheduler_period: int, seed_db_bytes: int) -> None:
+def verify(*, accepted_path: str, scheduler_period: int, seed_db_bytes: int, walkaways=()) -> None:
     """Everything the load generator saw accepted is in the database; nothing is duplicated."""
     import datetime
 
@@ -156,6 +182,11 @@ def verify(*, accepted_path: str, scheduler_period: int, seed_db_bytes: int) -> 
 
     def check(name, problems, detail=""):
         checks.append({"name": name, "ok": not problems, "problems": problems[:10], "count": len(problems), "detail": detail})
+
+    # 0. the load reached every step: a run where nobody got to the quiz would pass the rest
+    kinds = {e["kind"] for e in events}
+    check("the load reached lessons, autosave and submit", [f"no accepted {k}" for k in ("lesson", "autosave", "submit") if k not in kinds],
+          f"{len(events)} accepted actions")
 
     # 1. every autosave the load generator saw accepted is in its attempt (the last accepted value
     # of each question; a learner sends one question's answer at a time and never changes it)
@@ -218,11 +249,15 @@ def verify(*, accepted_path: str, scheduler_period: int, seed_db_bytes: int) -> 
         Attempt.objects.filter(state=AttemptState.SUBMITTED, finished_at__gt=F("deadline")).values_list("pk", flat=True)
     )
     closed = Attempt.objects.filter(state=AttemptState.CLOSED).count()
+    left = list(Attempt.objects.filter(pk__in=walkaways).only("pk", "state", "answers", "finished_at", "deadline"))
+    for attempt in left:  # seeded to expire during the load: the scheduler's to close, with the saved answer graded
+        if attempt.state != AttemptState.CLOSED or len(attempt.answers) != 1 or attempt.finished_at != attempt.deadline:
+            stale.append((attempt.pk, attempt.deadline))
     check(
         "no attempt open past its deadline",
-        [f"attempt {pk} open, deadline {d:%H:%M:%S}" for pk, d in stale] + [f"attempt {pk} saved after deadline" for pk in late_saves]
+        [f"attempt {pk} not closed at its deadline {d:%H:%M:%S}" for pk, d in stale] + [f"attempt {pk} saved after deadline" for pk in late_saves]
         + [f"attempt {pk} submitted after deadline" for pk in late_submits],
-        f"{closed} closed at the deadline by the scheduler",
+        f"{closed} closed at the deadline by the scheduler, {len(left)} of them left open on purpose before the load",
     )
     counts = {
         "attempts": Attempt.objects.count(), "submitted": Attempt.objects.filter(state=AttemptState.SUBMITTED).count(),
@@ -237,4 +272,13 @@ def verify(*, accepted_path: str, scheduler_period: int, seed_db_bytes: int) -> 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM FULL")
     counts["live_db_bytes"] = db_bytes()
+    # what one login costs the app server: the password hash (Django's PBKDF2 iterations)
+    import time
+
+    from django.contrib.auth.hashers import make_password
+
+    begun = time.process_time()
+    for _ in range(3):
+        make_password("klaster")
+    counts["login_cpu_s"] = (time.process_time() - begun) / 3
     _out({"checks": checks, "counts": counts})
