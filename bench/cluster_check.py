@@ -690,10 +690,10 @@ def main() -> int:
                           f"seed_db_bytes={setup['db_bytes']}, walkaways={setup['walkaways']!r})")
     stats = locust_stats()
     proxy = nginx_log()
-    return report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last)
+    return report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last, setup["walkaways"])
 
 
-def report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last) -> int:
+def report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last, walkaways) -> int:
     total = stats["total"]
     requests, failures = int(total["Request Count"]), int(total["Failure Count"])
     rate = failures / requests if requests else 1.0
@@ -742,8 +742,10 @@ def report(result, stats, proxy, chaos, sampler, worker_sampler, duration, last)
           f"{worker_sampler.seconds / max(1, counts['certificates']):.2f} core-s each (heartbeats and idle polling included)")
     print(f"  busiest 10 s: {peak:.1f} req/s with {peak_users} users")
     live = counts["live_db_bytes"] - counts["seed_db_bytes"]
+    by_learners = max(1, counts["completed"] - BACKLOG - len(walkaways))
     print(f"  database grew {growth / 1e6:.2f} MB for {counts['completed']} completions ({growth / completed / 1024:.1f} KiB each, "
-          f"all tables and indexes); {live / 1e6:.2f} MB live after VACUUM FULL ({live / completed / 1024:.1f} KiB each)")
+          f"all tables and indexes); {live / 1e6:.2f} MB live after VACUUM FULL: {live / completed / 1024:.1f} KiB per completion, "
+          f"{live / by_learners / 1024:.1f} KiB per completion by a Locust learner (the others were partly seeded before the baseline)")
     print(f"  certificate PDFs {counts['pdf_bytes'] / max(1, counts['certificates']) / 1024:.0f} KiB each")
     print("=" * 78)
     print("CLUSTER CHECK " + ("FAILED: something was lost or duplicated" if failed else "PASSED: nothing lost, nothing duplicated"))
