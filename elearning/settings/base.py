@@ -220,7 +220,10 @@ TEMPLATES = [
 
 # --- Database, cache, tasks, email ---------------------------------------------------------
 
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# A connection kept for 60 s is checked (one ping) before a request reuses it: after a
+# PostgreSQL restart the first request of each worker gets a new connection instead of a 500
+# (the cluster check cuts every connection under load: bench/cluster_check.py).
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
