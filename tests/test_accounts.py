@@ -225,3 +225,19 @@ def test_login_message_names_the_person_not_the_nip(client, roster_user):
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("Ani Rahmawati" in text for text in texts), texts
     assert not any(roster_user.username in text for text in texts)
+
+
+def test_a_class_behind_one_office_address_logs_in_together(client, opd_a):
+    """The cluster check: allauth's default 30 logins a minute per IP turned away learners of
+    one OPD who reach us through one NAT address at the start of a quiz session."""
+    people = []
+    for i in range(45):
+        user = UserFactory(email=f"kelas{i}@example.test")
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        EmployeeFactory(user=user, opd=opd_a, email=user.email)
+        people.append(user)
+    for user in people:
+        client.logout()
+        response = login_from(client, "203.0.113.77", user.email)
+        assert response.status_code == 302, f"{user.email} was turned away"
