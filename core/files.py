@@ -11,6 +11,7 @@ Behind nginx (INTEGRITAS_PRIVATE_ACCEL_PREFIX set, e.g. "/_private/"), the view 
 an empty response and `X-Accel-Redirect`; nginx sends the file from an `internal` location
 that no outside URL reaches (deploy/nginx/integritas.conf). Otherwise Django streams it."""
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -43,6 +44,21 @@ class PrivateStorage(FileSystemStorage):
     @cached_property
     def base_url(self):
         return None
+
+    def _save(self, name, content):
+        """Django writes the file in place: a disk that fills up mid-write would leave a
+        partial file behind. It is removed, and the error goes on to the caller: the issuing
+        task fails visibly, its transaction records nothing, and reconciliation queues the
+        enrollment again (operations.services.reconcile)."""
+        path = self.path(name)
+        existed = os.path.exists(path)
+        try:
+            return super()._save(name, content)
+        except OSError:
+            if not existed:
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+            raise
 
     def _clear_cached_properties(self, setting, **kwargs):
         super()._clear_cached_properties(setting, **kwargs)

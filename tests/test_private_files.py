@@ -301,3 +301,52 @@ def test_a_saved_file_never_keeps_its_given_name(roots):
     field = Certificate._meta.get_field("pdf")
     saved = field.storage.save(field.generate_filename(None, "ABCDEF.pdf"), ContentFile(b"x"))
     assert "ABCDEF" not in saved and (Path(roots[1]) / saved).is_file()
+
+
+def test_a_full_disk_while_issuing_records_nothing_leaves_no_partial_file_and_is_retried(
+    roots, learner, make_course, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 15, faults: the private storage fills up in the middle of writing a certificate.
+    The issue fails visibly, no half-written file stays behind or is recorded as issued, and
+    reconciliation issues it once the disk has room again."""
+    import datetime
+    import errno
+    import os
+
+    from certificates.services import certificate_issue
+    from courses.models import Enrollment
+    from operations.services import reconcile
+
+    real_fdopen = os.fdopen
+
+    class FillsUp:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, chunk):
+            self.handle.write(chunk[: len(chunk) // 2])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            self.handle.close()
+
+    course = make_course(lessons=1)
+    with monkeypatch.context() as disk:
+        disk.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: FillsUp(real_fdopen(fd, mode, *a, **k)))
+        with django_capture_on_commit_callbacks(execute=False):
+            lesson_complete(employee=learner.employee, lesson=course.test_lessons[0])
+        enrollment = Enrollment.objects.get(employee=learner.employee, course=course)
+        assert enrollment.status == "completed"
+        with pytest.raises(OSError, match="No space left"):
+            certificate_issue(enrollment=enrollment)
+    assert not Certificate.objects.exists()
+    _media, private = roots
+    assert not [p for p in Path(private).rglob("*") if p.is_file()], "a partial file stayed behind"
+
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reconcile(now=later).certificates == 1
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    with certificate.pdf.open("rb") as handle:
+        assert _sha(handle.read()) == certificate.sha256
