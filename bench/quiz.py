@@ -89,7 +89,9 @@ def _json_from(output: str):
 
 
 def _headers(session: str, content_type: str) -> dict:
-    return {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF, "Content-Type": content_type}
+    # requests arrive as HTTPS (X-Forwarded-Proto from the proxy), where CSRF checks the Origin too
+    return {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF, "Content-Type": content_type,
+            "X-Forwarded-Proto": "https", "Origin": "https://127.0.0.1"}
 
 
 def synchronised_start(port: int, quiz: int, learners: list[dict]) -> Result:
