@@ -42,7 +42,8 @@ def bench_env(database_url: str, bench: str) -> dict[str, str]:
     cache_url = os.environ.get("BENCH_CACHE_URL") or f"{redis}/{REDIS_DBS[bench]}"
     env.update(
         DJANGO_SETTINGS_MODULE="elearning.settings.production",
-        DJANGO_SECRET_KEY="bench-only-not-a-secret",
+        # production settings refuse a key shorter than 50 characters
+        DJANGO_SECRET_KEY="bench-only-not-a-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz",
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
@@ -164,7 +165,8 @@ def load(port: int, path: str = "", *, label: str, requests: int, concurrency: i
     errors = [0]
     lock = threading.Lock()
     remaining = [requests]
-    all_headers = {"Host": "127.0.0.1", **(headers or {})}
+    # as the TLS-ending reverse proxy in front of gunicorn does: production redirects plain HTTP
+    all_headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **(headers or {})}
     if cookie:
         all_headers["Cookie"] = cookie
 
@@ -185,7 +187,7 @@ def load(port: int, path: str = "", *, label: str, requests: int, concurrency: i
             n += 1
             started = time.perf_counter()
             try:
-                conn.request(req_method, req_path, body=req_body, headers={"Host": "127.0.0.1", **req_headers})
+                conn.request(req_method, req_path, body=req_body, headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **req_headers})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == req_expect

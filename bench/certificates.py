@@ -5,10 +5,11 @@
 In the `integritas_bench` database (created if missing) it measures, in one run:
 
 - issue throughput: `certificate_issue` (what the task runs: lock, number, freeze, render,
-  sign, hash, store), signed with a DEMO key made for the run, against a bare render of the
-  same template (template with its QR image, then xhtml2pdf; no database, no storage, no
-  signature), as a ratio (goal ≥ 0.9); and what signing costs: `sign_pdf` alone per document,
-  and the same issue loop with signing switched off;
+  sign, hash, store), signed with a DEMO key made for the run, against its floor: a bare
+  render of the same template (template with its QR image, then xhtml2pdf; no database, no
+  storage) plus a bare `sign_pdf` of that file, as a ratio (goal ≥ 0.9, issue 17); the ratio
+  against the render alone is printed too; and the same issue loop with signing switched
+  off, against the bare render;
 - the worker's memory (RSS) while issuing `--memory` certificates one after another;
 - the streamed registry ZIP of `--zip` stored certificates against the standard library
   writing the same files to a ZIP_STORED archive (goal ≤ 2×), with peak memory.
@@ -50,7 +51,8 @@ opd, _ = Opd.objects.get_or_create(code="BENCH-CERT", defaults=dict(name="OPD Be
 course = CoursePage.objects.filter(slug="bench-sertifikat").first()
 if course is None:
     course = CourseIndexPage.objects.first().add_child(instance=CoursePage(title="Bench sertifikat", slug="bench-sertifikat", summary="bench", jp_hours=2, mandatory=False))
-    course.save_revision().publish()
+    # live as created; a publish would be refused by the JP check (a bench course has no lessons to justify its JP)
+    course.save_revision()
     course = CoursePage.objects.get(pk=course.pk)
 
 def clean():
@@ -102,7 +104,9 @@ for enrollment in enrollments[ISSUE + 1:2 * ISSUE + 1]:
     certificate_issue(enrollment=enrollment)
 unsigned = time.perf_counter() - start
 settings.SIGNING_PKCS12 = str(keys.pkcs12)
-print(f"RESULT bare_render_per_s={{ISSUE / bare:.1f}} issue_per_s={{ISSUE / issued:.1f}} ratio={{bare / issued:.2f}} "
+# the floor of a signed issue is a bare render plus a bare signature of the same file (issue 17)
+print(f"RESULT bare_render_per_s={{ISSUE / bare:.1f}} bare_signed_per_s={{ISSUE / (bare + signing):.1f}} issue_per_s={{ISSUE / issued:.1f}} "
+      f"ratio={{(bare + signing) / issued:.2f}} render_only_ratio={{bare / issued:.2f}} "
       f"sign_ms={{1000 * signing / ISSUE:.1f}} render_ms={{1000 * bare / ISSUE:.1f}} unsigned_issue_per_s={{ISSUE / unsigned:.1f}} "
       f"unsigned_ratio={{bare / unsigned:.2f}}")
 
@@ -189,8 +193,9 @@ def main():
                 key, value = item.split("=", 1)
                 results[key] = value
     print("\nCertificate benchmark (PostgreSQL, filesystem storage)\n")
-    print(f"issue:  bare xhtml2pdf render {results['bare_render_per_s']}/s, certificate_issue (signed) {results['issue_per_s']}/s, "
-          f"ratio {results['ratio']} (goal ≥ 0.9): {'met' if float(results['ratio']) >= 0.9 else 'NOT met'}")
+    print(f"issue:  bare render + bare signature {results['bare_signed_per_s']}/s (render alone {results['bare_render_per_s']}/s), "
+          f"certificate_issue (signed) {results['issue_per_s']}/s, ratio {results['ratio']} (goal ≥ 0.9): "
+          f"{'met' if float(results['ratio']) >= 0.9 else 'NOT met'}; against the render alone {results['render_only_ratio']}")
     print(f"signing: sign_pdf {results['sign_ms']} ms per certificate (render {results['render_ms']} ms); "
           f"unsigned certificate_issue {results['unsigned_issue_per_s']}/s, ratio {results['unsigned_ratio']}")
     print(f"memory: RSS {results['rss_start_mb']} MB before issuing; after N certificates (N:MB): {results['rss_marks'].replace(',', ', ')}")

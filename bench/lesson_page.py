@@ -69,7 +69,9 @@ def main():
     env = bench_env(bench_database("lesson_page"), "lesson_page")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "seed_demo", "--force")
+    # seeded as `make run` seeds it: production settings refuse the demo's DEMO signing key
+    # (by design), and the demo signs the certificates it issues; the server runs production
+    manage({**env, "DJANGO_SETTINGS_MODULE": "elearning.settings.dev"}, "seed_demo", "--force")
     session_key, bare_url, lesson_url, lesson5_url, lesson100_url = manage(env, "shell", "-c", SETUP, capture=True).split()[-5:]
     cookie = f"sessionid={session_key}"
 

@@ -12,7 +12,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -423,9 +423,10 @@ def course_outline(*, course: CoursePage, enrollment: Enrollment | None, lessons
         lessons = structure.lessons if structure is not None else []
     outline = Outline(lessons=lessons, completed=bool(enrollment and enrollment.is_completed))
     if enrollment is not None:
-        outline.done_ids = set(
-            LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True)
-        )
+        done = getattr(enrollment, "done_lesson_ids", None)  # read with the enrollment (learner_state)
+        if done is None:
+            done = set(LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True))
+        outline.done_ids = done
     return outline
 
 
@@ -435,12 +436,34 @@ def enrollment_for(*, employee, course: CoursePage) -> Enrollment | None:
     return Enrollment.objects.filter(employee=employee, course=course).first()
 
 
+class _JoinedIds(Aggregate):
+    """Integer ids as one comma-separated string: STRING_AGG on PostgreSQL, GROUP_CONCAT on
+    SQLite (Django 5.2 has no portable string aggregate)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, ',')", **extra_context)
+
+
 def learner_state(*, user, course: CoursePage):
-    """(employee, enrollment) of `user` for `course`: one query once enrolled."""
+    """(employee, enrollment) of `user` for `course`: one query once enrolled, which also
+    reads the lessons done (`enrollment.done_lesson_ids`, for `course_outline`): the lesson
+    and course pages pay one round trip for the learner's whole state, whatever its size."""
     if not user.is_authenticated:
         return None, None
-    enrollment = Enrollment.objects.select_related("employee").filter(employee__user=user, course=course).first()
+    done = (
+        LessonProgress.objects.filter(enrollment=OuterRef("pk")).order_by().values("enrollment")
+        .annotate(ids=_JoinedIds("lesson_id")).values("ids")
+    )
+    enrollment = (
+        Enrollment.objects.select_related("employee").filter(employee__user=user, course=course)
+        .annotate(done_lessons=Subquery(done)).first()
+    )
     if enrollment is not None:
+        enrollment.done_lesson_ids = {int(pk) for pk in enrollment.done_lessons.split(",")} if enrollment.done_lessons else set()
         return enrollment.employee, enrollment
     return employee_for_user(user), None
 

@@ -511,11 +511,18 @@ def heads_attach(report: CompletionReport) -> CompletionReport:
         Enrollment.objects.filter(employee__in=[o.head_id for o in heads.values()], course__in=[c.pk for c in courses], completed_at__lt=cutoff)
         .values_list("employee_id", "course_id")
     )
+    # Whom each course is for, read once: `audience_includes` per head and course rebuilt
+    # the list of employment types 9,000 times at 500 OPDs. The same rule as audience_includes.
+    audiences = [(c.pk, frozenset(c.audience_employment_types), c.audience_opd_ids) for c in courses]
     for row in report.rows:
         opd = heads.get(row.opd_id)
         if opd is None:
             continue
-        needed = {c.pk for c in courses if c.audience_includes(opd.head)}
+        head = opd.head
+        needed = {
+            pk for pk, types, opd_ids in audiences
+            if head.active and head.employment_type in types and (not opd_ids or head.opd_id in opd_ids)
+        }
         row.head = {
             "name": opd.head.full_name,
             "completed": bool(needed) and all((opd.head_id, course_id) in done for course_id in needed),

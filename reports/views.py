@@ -91,19 +91,20 @@ class ReportForm(forms.Form):
         )
 
 
-def _row_labels(report) -> None:
-    """Plain-text labels and chart geometry per row, computed once here: the template has
-    hundreds of rows to render (and escape) and stays a loop of plain variables, with
-    localization off. No HTML is built here."""
+def _display_rows(report, *, drilldown_base: str, query: str) -> list[dict]:
+    """What the template prints of each row: plain-text labels, the drill-down link and the
+    chart geometry, computed once here, as dicts. The template has hundreds of rows to render
+    (and escape) and stays a loop of plain variables with localization off; a dict answers
+    the engine's first lookup, where an object makes it raise and catch an exception per
+    variable (a quarter of the loop's time at 500 OPDs). No HTML is built here."""
     from django.utils.formats import date_format
 
     sep = get_format("DECIMAL_SEPARATOR")
     done, not_done, never = _("selesai"), _("belum"), _("belum pernah meninjau")
     days: dict = {}
+    rows = []
     for index, row in enumerate(report.rows):
-        row.percent_label = str(row.percent).replace(".", sep)
-        row.short_code = row.code if len(row.code) <= 18 else row.code[:17] + "…"
-        row.bar_y, row.bar_width = 22 * index, round(4 * row.percent)
+        percent = row.percent
         if row.head:
             review = row.head["last_review"]
             if review:
@@ -112,9 +113,17 @@ def _row_labels(report) -> None:
             else:
                 last = never
             status = f"✓ {done}" if row.head["completed"] else f"✗ {not_done}"
-            row.head_text = f"{row.head['name']} · {status} · {last}"
+            head_text = f"{row.head['name']} · {status} · {last}"
         else:
-            row.head_text = "—"
+            head_text = "—"
+        rows.append({
+            "code": row.code, "name": row.name, "url": f"{drilldown_base}{row.opd_id}/?{query}",
+            "employees": row.employees, "enrolled": row.enrolled, "in_progress": row.in_progress, "completed": row.completed,
+            "percent": percent, "percent_label": str(percent).replace(".", sep), "head_text": head_text,
+            "short_code": row.code if len(row.code) <= 18 else row.code[:17] + "…",
+            "bar_y": 22 * index, "bar_width": round(4 * percent),
+        })
+    return rows
 
 
 def can_read_reports(user) -> bool:
@@ -164,14 +173,13 @@ def completion_view(request):
             filters=filters.describe(), header=header, rows=rows,
         )
     heads_attach(report)
-    _row_labels(report)
-    chart_height = 22 * len(report.rows) + 10
+    query = request.GET.urlencode()
+    rows = _display_rows(report, drilldown_base=reverse("reports_drilldown", args=[0])[: -len("0/")], query=query)
     # The rows and chart bars are rendered (and escaped) by the template.
     return TemplateResponse(
         request,
         "reports/completion.html",
-        {"form": form, "report": report, "filters": filters, "query": request.GET.urlencode(), "chart_height": chart_height,
-         "drilldown_base": reverse("reports_drilldown", args=[0])[: -len("0/")],
+        {"form": form, "report": report, "rows": rows, "filters": filters, "query": query, "chart_height": 22 * len(rows) + 10,
          "before_data": report.totals.enrolled == 0 and report.totals.employees > 0, "can_freeze": _can_freeze(request.user)},
     )
 

@@ -354,3 +354,31 @@ def test_registry_detail_prints_dashes_labels_and_wita_times(client, auditor, is
     assert "Replaced by" not in html and "Diganti oleh" in html
     issued_local = timezone.localtime(certificate.issued_at)
     assert f"{issued_local:%H:%M} WITA" in html
+
+
+# what one issue costs in statements: lock the enrollment, look for a current certificate, the
+# certificate and programme settings, the final and pre-test scores, the lessons, the number,
+# the insert; no reference-index rows (they were 3 more statements, issue 17)
+ISSUE_STATEMENTS = 9
+
+
+def test_issuing_costs_a_fixed_number_of_statements_and_no_reference_index_rows(learner, make_course):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import ReferenceIndex
+
+    course = make_course(lessons=3)
+    for lesson in course.test_lessons:  # on-commit work does not run here: nothing is issued yet
+        lesson_complete(employee=learner.employee, lesson=lesson)
+    enrollment = Enrollment.objects.get(employee=learner.employee, course=course)
+    assert not Certificate.objects.filter(enrollment=enrollment).exists()
+    from core.models import ProgramSettings
+
+    CertificateSettings.load(), ProgramSettings.load()  # the settings rows exist on a running site
+    with CaptureQueriesContext(connection) as queries:
+        certificate = certificate_issue(enrollment=enrollment)
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) == ISSUE_STATEMENTS, "\n".join(s[:100] for s in statements)
+    assert not ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(Certificate)).exists()
+    assert not ReferenceIndex.objects.filter(content_type=ContentType.objects.get_for_model(Certificate), object_id=str(certificate.pk)).exists()

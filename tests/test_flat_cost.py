@@ -106,11 +106,11 @@ def _course_count():
 
 
 # pinned counts (session, user and Wagtail's view restrictions included)
-# course: page, alias check, view restrictions, session, user, enrollment, progress, quizzes,
-# attempts; cache: the content version.
-QUERIES_COURSE, CACHE_COURSE = 9, 1
+# course: page, alias check, view restrictions, session, user, enrollment with its lessons done,
+# quizzes, attempts; cache: the content version.
+QUERIES_COURSE, CACHE_COURSE = 8, 1
 # lesson: the same without the quizzes; cache: the content version (the body is kept in the process).
-QUERIES_LESSON, CACHE_LESSON = 7, 1
+QUERIES_LESSON, CACHE_LESSON = 6, 1
 QUERIES_HOME, CACHE_HOME = 13, 1
 QUERIES_MINE, CACHE_MINE = 10, 1
 
