@@ -15,7 +15,7 @@ def drop_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certificates", "0003_certificate_labels_in_indonesian"),
+        ("certificates", "0004_certificate_pdf_private_storage"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("wagtailcore", "0096_referenceindex_referenceindex_source_object_and_more"),
     ]
