@@ -94,13 +94,13 @@ def test_database_worker_killed_mid_task_loses_and_duplicates_nothing(opd_a, mak
     result = manage("reconcile", "--grace-minutes", "0", **env)
     assert result.returncode == 0, result.stderr
     # the dead worker's task is back in the queue; the other certificates' tasks still wait there
-    assert result.stdout.strip() == "1 tugas, 0 paket bukti, 0 sertifikat diantrekan ulang", result.stdout
+    assert result.stdout.strip() == "1 tugas, 0 paket bukti, 0 impor data pegawai, 0 sertifikat diantrekan ulang", result.stdout
     assert not DBTaskResult.objects.filter(status="RUNNING").exists()
 
     second = manage("run_worker", "--batch", timeout=90, **env)
     assert second.returncode == 0, second.stderr[-2000:]
     _check_exactly_once(enrollments)
-    assert manage("reconcile", "--grace-minutes", "0", **env).stdout.startswith("0 tugas, 0 paket bukti, 0 sertifikat")
+    assert manage("reconcile", "--grace-minutes", "0", **env).stdout.startswith("0 tugas, 0 paket bukti, 0 impor data pegawai, 0 sertifikat")
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_rq_worker_killed_mid_task_loses_and_duplicates_nothing(opd_a, make_cour
     result = manage("reconcile", "--grace-minutes", "0", **rq_env)
     assert result.returncode == 0, result.stderr
     # the job the dead worker had started is queued again; the others still wait: no duplicates
-    assert result.stdout.strip() == "1 tugas, 0 paket bukti, 0 sertifikat diantrekan ulang", result.stdout
+    assert result.stdout.strip() == "1 tugas, 0 paket bukti, 0 impor data pegawai, 0 sertifikat diantrekan ulang", result.stdout
 
     second = manage("run_worker", "--batch", timeout=90, **rq_env)
     assert second.returncode == 0, second.stderr[-2000:]
