@@ -69,6 +69,8 @@ def test_reviewer_approves_an_import_batch_from_its_preview(page, make_course):
     question_import_confirm(record=record, acting_user=editor)
 
     _staff_log_in(page, "/admin/impor-soal/", reviewer.email, reviewer_secret)
+    # the login ends with a redirect: axe must look at the import page, not the TOTP step
+    expect(page.get_by_role("link", name="soal-gratifikasi.csv")).to_be_visible()
     check_page(page, "impor soal dengan daftar batch")
     page.get_by_role("link", name="soal-gratifikasi.csv").click()
     expect(page.get_by_role("heading", name="Status: Menunggu tinjauan")).to_be_visible()

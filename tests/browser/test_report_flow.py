@@ -25,6 +25,10 @@ def _staff_log_in(page, path: str, email: str, secret: str) -> None:
     page.get_by_role("button", name="Masuk").click()
     page.get_by_label(re.compile("Kode|Code", re.I)).fill(_totp_code(secret))
     page.get_by_role("button", name=re.compile("Masuk|Sign In|Lanjut", re.I)).click()
+    # the TOTP step redirects to `path`: wait for it, so that callers never look at (or run
+    # axe on) the login page on a slow machine
+    page.wait_for_url(lambda url: "/akun/" not in url)
+    page.wait_for_load_state()
 
 
 def test_hr_filters_drills_down_and_the_xlsx_matches_the_page(page, make_course, tmp_path):
