@@ -47,20 +47,27 @@ class HomePage(Page):
         """Find the live page for the whole path in one query, instead of Wagtail's walk of
         one query (plus one for `.specific`) per level: the map of live pages' `url_path`
         to their type is kept per content version (`courses.selectors.live_page_routes`).
+        A lesson costs no query: it comes from its course's published structure, kept per
+        content version as well.
 
         Same outcome as the walk: the target must be live, ancestors need not be. Anything
         the map does not hold goes through Wagtail's walk, so sub-routes still work."""
         if path_components:
             from django.contrib.contenttypes.models import ContentType
 
-            from .selectors import live_page_routes
+            from .selectors import course_structure, live_page_routes
 
             url_path = self.url_path + "/".join(path_components) + "/"
             found = live_page_routes().get(url_path)
             if found is not None:
-                content_type_id, pk = found
+                content_type_id, pk, path = found
                 model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-                page = model._default_manager.filter(pk=pk, live=True).first()
+                page = None
+                if model is LessonPage:  # served from its course's published structure
+                    structure = course_structure(path[: -self.steplen])
+                    page = structure.lesson(pk) if structure is not None else None
+                if page is None:
+                    page = model._default_manager.filter(pk=pk, live=True).first()
                 if page is None:
                     raise Http404
                 return RouteResult(page)

@@ -6,10 +6,12 @@ courses (tests pin them); per-course figures are computed from one query each, i
 
 import contextlib
 import contextvars
+import copy
 import datetime
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Subquery
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from organizations.models import Employee
 from organizations.selectors import employee_for_user
 
 from .models import CoursePage, Enrollment, EnrollmentStatus, LessonPage, LessonProgress
@@ -175,30 +178,30 @@ def catalogue_for(user, employee=_UNKNOWN) -> list[CourseCard]:
     return cards
 
 
-@dataclass(frozen=True, slots=True)
-class OutlineEntry:
-    title: str
-    url: str
-    minutes: int
-    done: bool
-    current: bool
-
-
 @dataclass
 class Outline:
-    """A course's published lessons and what the learner has done of them."""
+    """A course's published lessons and what the learner has done of them. Every question
+    (count done, neighbours, position) is a lookup in ids computed once per outline."""
 
     lessons: list[LessonPage]
     done_ids: set[int] = field(default_factory=set)
     completed: bool = False
 
+    @cached_property
+    def ids(self) -> list[int]:
+        return [lesson.pk for lesson in self.lessons]
+
+    @cached_property
+    def _index(self) -> dict[int, int]:
+        return {pk: index for index, pk in enumerate(self.ids)}
+
     @property
     def total(self) -> int:
         return len(self.lessons)
 
-    @property
+    @cached_property
     def done_count(self) -> int:
-        return sum(1 for lesson in self.lessons if lesson.pk in self.done_ids)
+        return len(self.done_ids.intersection(self.ids))
 
     @property
     def percent(self) -> int:
@@ -208,43 +211,26 @@ class Outline:
 
     @property
     def first_unfinished(self) -> LessonPage | None:
-        return next((lesson for lesson in self.lessons if lesson.pk not in self.done_ids), None)
+        return next((lesson for lesson, pk in zip(self.lessons, self.ids, strict=True) if pk not in self.done_ids), None)
 
     def next_unfinished(self, lesson: LessonPage) -> LessonPage | None:
         """The first lesson not yet done after `lesson`, else the first not done before it."""
-        ids = [item.pk for item in self.lessons]
-        start = ids.index(lesson.pk) + 1 if lesson.pk in ids else 0
+        index = self._index.get(lesson.pk)
+        start = index + 1 if index is not None else 0
         ordered = self.lessons[start:] + self.lessons[:start]
         return next((item for item in ordered if item.pk not in self.done_ids), None)
 
     def neighbours(self, lesson: LessonPage) -> tuple[LessonPage | None, LessonPage | None]:
-        ids = [item.pk for item in self.lessons]
-        if lesson.pk not in ids:
+        index = self._index.get(lesson.pk)
+        if index is None:
             return None, None
-        index = ids.index(lesson.pk)
         previous = self.lessons[index - 1] if index > 0 else None
-        following = self.lessons[index + 1] if index + 1 < len(ids) else None
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
         return previous, following
 
-    def entries(self, current: LessonPage | None = None) -> list["OutlineEntry"]:
-        """The outline as the templates list it: plain values, so a long course costs a
-        loop of plain variables (URLs come precomputed with the cached structure)."""
-        done = self.done_ids
-        current_pk = current.pk if current is not None else None
-        return [
-            OutlineEntry(
-                title=lesson.title,
-                url=getattr(lesson, "outline_url", None) or lesson.url,
-                minutes=lesson.estimated_minutes,
-                done=lesson.pk in done,
-                current=lesson.pk == current_pk,
-            )
-            for lesson in self.lessons
-        ]
-
     def position(self, lesson: LessonPage) -> int:
-        ids = [item.pk for item in self.lessons]
-        return ids.index(lesson.pk) + 1 if lesson.pk in ids else 0
+        index = self._index.get(lesson.pk)
+        return index + 1 if index is not None else 0
 
 
 # --- course structure cache ---------------------------------------------------------------------
@@ -313,6 +299,15 @@ class CourseStructure:
     course: CoursePage
     lessons: list[LessonPage]
 
+    def lesson(self, pk: int) -> LessonPage | None:
+        """A copy of the published lesson `pk` of this course, or None: what the lesson page
+        serves, without a query (the structure holds every field the page reads)."""
+        by_pk = self.__dict__.get("_by_pk")
+        if by_pk is None:
+            by_pk = self.__dict__["_by_pk"] = {lesson.pk: lesson for lesson in self.lessons}
+        lesson = by_pk.get(pk)
+        return copy.copy(lesson) if lesson is not None else None
+
 
 _STRUCTURES_LOCAL: OrderedDict = OrderedDict()
 _STRUCTURES_LOCAL_MAX = 256
@@ -339,7 +334,9 @@ def course_structure(course_path: str) -> CourseStructure | None:
         lessons = list(
             LessonPage.objects.live()
             .child_of(course)
-            .only("id", "title", "url_path", "path", "depth", "estimated_minutes", "slug", "live")
+            # every field but the body: the lesson page is served from here without a query
+            # (its body is rendered once per revision and process, views.lesson_body)
+            .defer("body")
         )
         with_urls([course, *lessons])
         for page in (course, *lessons):  # every outline link, computed once per content version
@@ -352,18 +349,18 @@ def course_structure(course_path: str) -> CourseStructure | None:
     return structure
 
 
-_ROUTES_LOCAL: dict[int, dict[str, tuple[int, int]]] = {}
+_ROUTES_LOCAL: dict[int, dict[str, tuple[int, int, str]]] = {}
 
 
-def live_page_routes() -> dict[str, tuple[int, int]]:
-    """url_path → (content type id, pk) of every live page, per content version, kept in the
-    process: routing a request then costs one query (the page itself)."""
+def live_page_routes() -> dict[str, tuple[int, int, str]]:
+    """url_path → (content type id, pk, tree path) of every live page, per content version,
+    kept in the process: routing a request then costs at most one query (the page itself)."""
     version = content_version()
     routes = _ROUTES_LOCAL.get(version)
     if routes is None:
         routes = {
-            url_path: (content_type_id, pk)
-            for url_path, content_type_id, pk in Page.objects.live().values_list("url_path", "content_type_id", "pk")
+            url_path: (content_type_id, pk, path)
+            for url_path, content_type_id, pk, path in Page.objects.live().values_list("url_path", "content_type_id", "pk", "path")
         }
         _ROUTES_LOCAL.clear()
         _ROUTES_LOCAL[version] = routes
@@ -448,20 +445,81 @@ class _JoinedIds(Aggregate):
         return self.as_sql(compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, ',')", **extra_context)
 
 
+class _LearnerStateQuery:
+    """The learner's enrollment in a course with its employee and the lessons done, in one
+    statement. The lesson and course pages run it on every request, where building and
+    compiling the same ORM query each time cost a quarter of the lesson page: the ORM compiles
+    it once per process and database (with placeholder values), and each request runs that
+    SQL with its own values and builds the rows as the ORM would."""
+
+    USER, COURSE = -7_000_001, -7_000_002  # placeholders, never real keys
+
+    def __init__(self):
+        self._compiled = {}
+
+    def queryset(self, user_id, course_id):
+        done = (
+            LessonProgress.objects.filter(enrollment=OuterRef("pk")).order_by().values("enrollment")
+            .annotate(ids=_JoinedIds("lesson_id")).values("ids")
+        )
+        return (
+            Enrollment.objects.select_related("employee").filter(employee__user_id=user_id, course_id=course_id)
+            .annotate(done_lessons=Subquery(done)).order_by()[:1]
+        )
+
+    def _compile(self, alias):
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            compiler = self.queryset(self.USER, self.COURSE).query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            slots = [{self.USER: 0, self.COURSE: 1}.get(value) for value in params]
+            if slots.count(0) != 1 or slots.count(1) != 1 or None in slots:
+                raise RuntimeError(f"unexpected parameters in the learner state query: {params!r}")
+            # where the ORM put each column, as its own ModelIterable reads them
+            info = compiler.klass_info
+            related = info["related_klass_infos"][0]
+
+            def columns(select_fields):
+                return [compiler.select[i][0].target.attname for i in select_fields], select_fields
+
+            converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
+            compiled = self._compiled[alias] = (
+                sql, slots, compiler, converters, columns(info["select_fields"]), columns(related["select_fields"]),
+                compiler.annotation_col_map["done_lessons"],
+            )
+        return compiled
+
+    def __call__(self, user_id, course_id, using="default"):
+        from django.db import connections
+
+        sql, slots, compiler, converters, (enrollment_fields, enrollment_at), (employee_fields, employee_at), done_at = (
+            self._compile(using)
+        )
+        values = (user_id, course_id)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [values[slot] for slot in slots])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if converters:  # the field converters the ORM applies (datetimes on SQLite, JSON, ...)
+            row = next(iter(compiler.apply_converters([row], converters)))
+        enrollment = Enrollment.from_db(using, enrollment_fields, [row[i] for i in enrollment_at])
+        employee = Employee.from_db(using, employee_fields, [row[i] for i in employee_at])
+        enrollment._state.fields_cache["employee"] = employee
+        enrollment.done_lessons = row[done_at]
+        return enrollment
+
+
+_learner_state_query = _LearnerStateQuery()
+
+
 def learner_state(*, user, course: CoursePage):
     """(employee, enrollment) of `user` for `course`: one query once enrolled, which also
     reads the lessons done (`enrollment.done_lesson_ids`, for `course_outline`): the lesson
     and course pages pay one round trip for the learner's whole state, whatever its size."""
     if not user.is_authenticated:
         return None, None
-    done = (
-        LessonProgress.objects.filter(enrollment=OuterRef("pk")).order_by().values("enrollment")
-        .annotate(ids=_JoinedIds("lesson_id")).values("ids")
-    )
-    enrollment = (
-        Enrollment.objects.select_related("employee").filter(employee__user=user, course=course)
-        .annotate(done_lessons=Subquery(done)).first()
-    )
+    enrollment = _learner_state_query(user.pk, course.pk)
     if enrollment is not None:
         enrollment.done_lesson_ids = {int(pk) for pk in enrollment.done_lessons.split(",")} if enrollment.done_lessons else set()
         return enrollment.employee, enrollment

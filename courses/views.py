@@ -1,14 +1,11 @@
 """Learner-facing views. Course and lesson pages are Wagtail pages whose `serve()` hands
 over to `serve_course` / `serve_lesson` here, so access rules sit next to the other views."""
 
-from collections import OrderedDict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -18,6 +15,7 @@ from wagtail.views import serve as wagtail_serve
 from organizations.selectors import employee_for_user
 
 from .extensions import course_sections, learning_sections, next_step_url
+from .fragments import LESSON_BODIES, outline_html
 from .models import CoursePage, EnrollmentSource, LessonPage
 from .selectors import (
     access_live_course,
@@ -70,8 +68,7 @@ def serve_course(request, course: CoursePage, preview: bool = False):
         problem=problem,
         enrollment=enrollment,
         outline=outline,
-        outline_entries=outline.entries(),
-        done_label=_("selesai"),
+        outline_html=outline_html(outline, "courses/includes/outline_item_course.html", problem=problem is not None),
         can_enroll=problem is None and enrollment is None and not course.has_closed() and not preview,
         preview=preview,
         sections=[] if preview else course_sections(request, course, enrollment),
@@ -108,23 +105,10 @@ def serve_lesson(request, lesson: LessonPage, preview: bool = False):
     return TemplateResponse(request, lesson.get_template(request), context)
 
 
-_BODIES_LOCAL: OrderedDict = OrderedDict()
-_BODIES_LOCAL_MAX = 256
-
-
 def lesson_body(request, lesson: LessonPage) -> str:
     """The lesson body's HTML, the same for every learner: rendered once per published
     revision in each process (no cache round trip per request; a publish changes the key)."""
-    key = (lesson.pk, lesson.live_revision_id)
-    html = _BODIES_LOCAL.get(key)
-    if html is None:
-        html = render_to_string("courses/includes/lesson_body.html", {"page": lesson}, request=request)
-        _BODIES_LOCAL[key] = html
-        while len(_BODIES_LOCAL) > _BODIES_LOCAL_MAX:
-            _BODIES_LOCAL.popitem(last=False)
-    else:
-        _BODIES_LOCAL.move_to_end(key)
-    return html
+    return LESSON_BODIES.render("courses/includes/lesson_body.html", {"page": lesson}, (lesson.pk, lesson.live_revision_id), request=request)
 
 
 def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> dict:
@@ -132,7 +116,7 @@ def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> di
     return {
         "course": course,
         "outline": outline,
-        "outline_entries": outline.entries(current=lesson),
+        "outline_html": outline_html(outline, "courses/includes/outline_item_lesson.html", current=lesson),
         "enrollment": enrollment,
         "previous_lesson": previous,
         "next_lesson": following,

@@ -109,8 +109,10 @@ def _course_count():
 # course: page, alias check, view restrictions, session, user, enrollment with its lessons done,
 # quizzes, attempts; cache: the content version.
 QUERIES_COURSE, CACHE_COURSE = 8, 1
-# lesson: the same without the quizzes; cache: the content version (the body is kept in the process).
-QUERIES_LESSON, CACHE_LESSON = 6, 1
+# lesson: alias check, view restrictions, session, user, enrollment with its lessons done (the
+# lesson itself comes from its course's structure, kept in the process); cache: the content
+# version (the body is kept in the process). With Redis the session is read from the cache.
+QUERIES_LESSON, CACHE_LESSON = 5, 1
 QUERIES_HOME, CACHE_HOME = 13, 1
 QUERIES_MINE, CACHE_MINE = 10, 1
 

@@ -237,7 +237,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def _cache_from_url(url: str) -> dict:
     """A real shared cache: allauth's rate limits must be counted across processes."""
     if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "core.cache.RedisCache", "LOCATION": url}
     if url.startswith("db://"):
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": url[5:]}
     if url.startswith("locmem://"):
@@ -401,6 +401,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to an outside service
 # --- Security ----------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# Every learner request reads its session: from Redis when the shared cache is Redis (one
+# round trip instead of a query), kept in the database as well, so a Redis restart logs no
+# one out (Django's cached_db engine).
+if CACHES["default"]["BACKEND"] == "core.cache.RedisCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # No script of ours or of Wagtail's reads the CSRF cookie (forms carry the token, the admin
 # reads it from its wagtail-config block), so scripts do not see it either; wapiti flagged it.
 CSRF_COOKIE_HTTPONLY = True
