@@ -47,10 +47,19 @@ def qr_data_uri(url: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+_IMAGE_URIS: dict[tuple, str] = {}
+
+
 def image_data_uri(image) -> str:
-    """A Wagtail image embedded as a data URI, or "" when it is missing or unreadable."""
+    """A Wagtail image embedded as a data URI, or "" when it is missing or unreadable. Kept
+    in the process per image file (a replaced file has a new name): issuing a certificate
+    does not look up the rendition and read the file again each time."""
     if image is None:
         return ""
+    key = (image.pk, image.file.name)
+    uri = _IMAGE_URIS.get(key)
+    if uri is not None:
+        return uri
     try:
         rendition = image.get_rendition("max-600x300|format-png")
         with rendition.file.open("rb") as handle:
@@ -58,7 +67,11 @@ def image_data_uri(image) -> str:
     except Exception:  # a missing or broken file must not stop a certificate being issued
         logger.warning("Certificate image %s could not be read; left out", image.pk, exc_info=True)
         return ""
-    return "data:image/png;base64," + base64.b64encode(content).decode()
+    uri = "data:image/png;base64," + base64.b64encode(content).decode()
+    if len(_IMAGE_URIS) >= 16:
+        _IMAGE_URIS.clear()
+    _IMAGE_URIS[key] = uri
+    return uri
 
 
 def link_callback(uri: str, rel: str) -> str:

@@ -107,8 +107,10 @@ def serve_lesson(request, lesson: LessonPage, preview: bool = False):
 
 def lesson_body(request, lesson: LessonPage) -> str:
     """The lesson body's HTML, the same for every learner: rendered once per published
-    revision in each process (no cache round trip per request; a publish changes the key)."""
-    return LESSON_BODIES.render("courses/includes/lesson_body.html", {"page": lesson}, (lesson.pk, lesson.live_revision_id), request=request)
+    revision in each process (no cache round trip per request; a publish changes the key). The
+    lesson comes without its body (the course structure defers it): a miss reads it, once."""
+    key = (lesson.pk, lesson.live_revision_id, lesson.last_published_at)
+    return LESSON_BODIES.render("courses/includes/lesson_body.html", {"page": lesson}, key, request=request)
 
 
 def _lesson_context(*, lesson, course, outline, enrollment, preview=False) -> dict:
