@@ -202,3 +202,31 @@ def test_attempt_page_costs_the_same_at_10_and_100_questions(client, learner, ma
         body = response.content.decode()
         assert "RAHASIA" not in body and '"correct"' not in body
     assert counts[0] == counts[1] <= 5, counts
+
+
+# --- chrome and outline fragments kept in the process -----------------------------------------
+
+
+def test_kept_chrome_follows_the_language_and_the_page(client, learner, make_course):
+    """The header, footer and outline items are rendered once per process and reused: each
+    language and each page still gets its own (the active link, the "done" marks)."""
+    from django.conf import settings
+
+    course = make_course(lessons=3)
+    client.force_login(learner)
+    mine = client.get("/belajar/").content.decode()
+    lesson = client.get(course.test_lessons[0].url).content.decode()
+    assert 'href="/belajar/" aria-current="page"' in mine
+    assert 'href="/belajar/" aria-current="page"' not in lesson
+    assert "Pembelajaran Saya" in lesson and "Langsung ke konten" in lesson
+    assert '<strong aria-current="page">' in lesson  # the outline marks the lesson being read
+    lesson_complete(employee=learner.employee, lesson=course.test_lessons[0])
+    second = client.get(course.test_lessons[1].url).content.decode()
+    assert second.count('class="done"') == 1 and second.count("done-mark") == 1
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(course.test_lessons[1].url).content.decode()
+    assert "My Learning" in english and "Pembelajaran Saya" not in english
+    assert "Skip to content" in english or "Langsung ke konten" not in english
+    client.logout()
+    anonymous = client.get("/").content.decode()
+    assert "Pembelajaran Saya" not in anonymous and "My Learning" not in anonymous
