@@ -221,7 +221,8 @@ class _Sink(io.RawIOBase):
         return True
 
     def write(self, data):
-        self.chunks.append(bytes(data))
+        # bytes are immutable and kept as they are; a view or bytearray may change: copied
+        self.chunks.append(data if type(data) is bytes else bytes(data))
         self.offset += len(data)
         return len(data)
 
@@ -252,13 +253,14 @@ def write_certificates(archive: zipfile.ZipFile, certificates, *, chunk_size: in
     writer.writerow(MANIFEST_COLUMNS)
     for certificate in certificates:
         name = (REVOKED_FOLDER if certificate.revoked_at else prefix) + zip_entry_name(certificate)
-        digest = hashlib.sha256()
+        digest = hashlib.sha256() if sums is not None else None  # only the evidence pack asks for sums
         with certificate.pdf.open("rb") as source, archive.open(name, mode="w", force_zip64=True) as target:
             while block := source.read(chunk_size):
                 target.write(block)
-                digest.update(block)
+                if digest is not None:
+                    digest.update(block)
                 yield
-        if sums is not None:
+        if digest is not None:
             sums[name] = digest.hexdigest()
         writer.writerow(
             [spreadsheet_safe(v) for v in (
