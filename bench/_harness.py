@@ -212,6 +212,25 @@ def load(port: int, path: str = "", *, label: str, requests: int, concurrency: i
     return Result(label, requests, errors[0], time.perf_counter() - started, latencies)
 
 
+def load_interleaved(port: int, targets: dict[str, str], *, requests: int, concurrency: int, rounds: int = 10,
+                     cookie: str = "") -> dict[str, Result]:
+    """`load` each target in turn, `rounds` times, `requests` // `rounds` at a time, and pool
+    each target's latencies: a floor and the page compared with it then share whatever the
+    machine did during the run (measured sequentially, one block each, the same page's p50
+    moved by a third between two blocks on a shared 2-core machine)."""
+    per_round = max(1, requests // rounds)
+    pooled = {label: Result(label, 0, 0, 0.0, []) for label in targets}
+    for _ in range(rounds):
+        for label, path in targets.items():
+            result = load(port, path, label=label, requests=per_round, concurrency=concurrency, cookie=cookie)
+            total = pooled[label]
+            total.requests += result.requests
+            total.errors += result.errors
+            total.seconds += result.seconds
+            total.latencies += result.latencies
+    return pooled
+
+
 def report(results: list[Result], floor: Result) -> None:
     print(f"{'target':<28}{'req':>6}{'err':>5}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p50 ×floor':>12}{'req/s ×floor':>14}")
     for result in results:

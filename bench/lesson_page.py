@@ -12,6 +12,8 @@ loads the demo content, and measures with one logged-in learner's session:
 
 - the same lesson in a course of 5 and of 100 lessons.
 
+The targets take turns (--rounds), and each target's latencies are pooled over its turns.
+
 Goals (issue 17): lesson p50 ≤ 1.5 × the bare Wagtail page's p50; 5 and 100 lessons within 10%.
 """
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Gunicorn, bench_database, bench_env, load, manage, report  # noqa: E402
+from _harness import Gunicorn, bench_database, bench_env, load, load_interleaved, manage, report  # noqa: E402
 
 SETUP = """
 from django.contrib.sessions.backends.db import SessionStore
@@ -63,6 +65,7 @@ def main():
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=10, help="targets take turns, this many times (see load_interleaved)")
     args = parser.parse_args()
 
 
@@ -79,17 +82,16 @@ def main():
     try:
         for path in ("/healthz", bare_url, lesson_url, lesson5_url, lesson100_url):  # warm up every worker
             load(server.port, path, label="warmup", requests=40, concurrency=args.workers, cookie=cookie)
-        common = dict(requests=args.requests, concurrency=args.concurrency, cookie=cookie)
-        trivial = load(server.port, "/healthz", label="trivial Django view", **common)
-        bare = load(server.port, bare_url, label="bare Wagtail page", **common)
-        lesson = load(server.port, lesson_url, label="lesson page", **common)
-        lesson5 = load(server.port, lesson5_url, label="lesson, 5-lesson course", **common)
-        lesson100 = load(server.port, lesson100_url, label="lesson, 100-lesson course", **common)
+        results = load_interleaved(server.port, {
+            "trivial Django view": "/healthz", "bare Wagtail page": bare_url, "lesson page": lesson_url,
+            "lesson, 5-lesson course": lesson5_url, "lesson, 100-lesson course": lesson100_url,
+        }, requests=args.requests, concurrency=args.concurrency, rounds=args.rounds, cookie=cookie)
+        trivial, bare, lesson, lesson5, lesson100 = results.values()
     finally:
         server.stop()
 
     print(f"\nLesson page benchmark: gunicorn {args.workers} workers, {args.concurrency} connections, "
-          f"{args.requests} requests per target, PostgreSQL\n")
+          f"{args.requests} requests per target in {args.rounds} interleaved rounds, PostgreSQL\n")
     print("ratios against the trivial Django view:")
     report([trivial, bare, lesson], trivial)
     print("\nratios against the bare Wagtail page:")
