@@ -8,7 +8,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,57 +54,55 @@ def _take_number(year: int, pattern: str) -> tuple[int, str]:
     return last, number
 
 
-def _final_score(enrollment):
+def _scores(enrollment) -> tuple:
+    """(best passed final quiz score, score of the first submitted pre-test: what the learner
+    knew before the course), from one read of the learner's few attempts in the course."""
     from quizzes.models import Attempt, QuizKind
 
-    return (
-        Attempt.objects.filter(employee_id=enrollment.employee_id, quiz__course_id=enrollment.course_id, quiz__kind=QuizKind.FINAL, passed=True)
-        .aggregate(best=Max("score"))["best"]
-    )
-
-
-def _pretest_score(enrollment):
-    """The score of the first submitted pre-test: what the learner knew before the course."""
-    from quizzes.models import Attempt, QuizKind
-
-    first = (
-        Attempt.objects.filter(
-            employee_id=enrollment.employee_id, quiz__course_id=enrollment.course_id, quiz__kind=QuizKind.PRETEST,
-            score__isnull=False,
-        )
+    attempts = (
+        Attempt.objects.filter(employee_id=enrollment.employee_id, quiz__course_id=enrollment.course_id)
+        .filter(Q(quiz__kind=QuizKind.FINAL, passed=True) | Q(quiz__kind=QuizKind.PRETEST, score__isnull=False))
         .order_by("finished_at", "pk")
-        .values_list("score", flat=True)
-        .first()
+        .values_list("quiz__kind", "score")
     )
-    return first
+    final = pretest = None
+    for kind, score in attempts:
+        if kind == QuizKind.FINAL:
+            final = score if final is None or (score is not None and score > final) else final
+        elif pretest is None:
+            pretest = score
+    return final, pretest
 
 
 def _lessons(course) -> list[dict]:
-    from courses.models import LessonPage
+    """The course's published lessons, from its structure kept per content version (no query
+    once the course has been served)."""
+    from courses.selectors import course_structure
 
-    rows = LessonPage.objects.child_of(course).live().order_by("path").values_list("title", "estimated_minutes")
+    structure = course_structure(course.path)
+    if structure is not None:
+        rows = [(lesson.title, lesson.estimated_minutes) for lesson in structure.lessons]
+    else:  # the course is no longer published (a certificate issued again, say): read them
+        from courses.models import LessonPage
+
+        rows = LessonPage.objects.child_of(course).live().order_by("path").values_list("title", "estimated_minutes")
     return [{"title": title, "minutes": minutes or 0} for title, minutes in rows]
 
 
-def _minutes_per_jp() -> int | None:
+def _minutes_per_jp(program) -> int | None:
     """BKPSDM's JP setting, printed on the transkrip beside the minutes; a demo value only on
     the demo site."""
-    from core.models import ProgramSettings
-
-    program = ProgramSettings.load()
     if not program.minutes_per_jp or (program.minutes_per_jp_is_demo and not program.demo_site):
         return None
     return program.minutes_per_jp
 
 
-def _signatory(settings_obj) -> tuple[str, str]:
+def _signatory(settings_obj, program) -> tuple[str, str]:
     """The signatory's name and NIP. The demo's fictional signatory (marked "(demo)") is printed
     only while the site runs the demo; elsewhere the block keeps the title and leaves the
     name blank rather than put a fictional person on an official document."""
-    from core.models import ProgramSettings
-
     name, nip = settings_obj.signatory_name, settings_obj.signatory_nip
-    if "(demo)" in name.lower() and not ProgramSettings.load().demo_site:
+    if "(demo)" in name.lower() and not program.demo_site:
         return "", ""
     return name, nip
 
@@ -154,9 +152,12 @@ def _build(enrollment, *, full_name=None) -> Certificate:
     now = timezone.now()
     year = timezone.localtime(now).year
     levels = settings_obj.predicate_levels
-    score = _final_score(enrollment)
+    from core.models import ProgramSettings
+
+    program = ProgramSettings.load()
+    score, pretest = _scores(enrollment)
     lessons = _lessons(course)
-    signatory = _signatory(settings_obj)
+    signatory = _signatory(settings_obj, program)
     sequence, number = _take_number(year, settings_obj.number_pattern)
     certificate = Certificate(
         enrollment=enrollment, employee=employee, course=course, number=number, year=year, sequence=sequence,
@@ -164,7 +165,7 @@ def _build(enrollment, *, full_name=None) -> Certificate:
         opd=opd, opd_code=opd.code, opd_name=opd.name, position=employee.position,
         pangkat_golongan=employee.pangkat_golongan,
         course_title=course.title, course_slug=course.slug, jp_hours=course.jp_hours, score=score,
-        pretest_score=_pretest_score(enrollment), predicate=predicate_for(score, levels),
+        pretest_score=pretest, predicate=predicate_for(score, levels),
         started_at=enrollment.started_at or enrollment.enrolled_at,
         completed_at=enrollment.completed_at, organiser=settings_obj.organiser,
         issuer_lines={
@@ -173,7 +174,7 @@ def _build(enrollment, *, full_name=None) -> Certificate:
         },
         transcript={
             "lessons": lessons, "total_minutes": sum(row["minutes"] for row in lessons),
-            "minutes_per_jp": _minutes_per_jp(),
+            "minutes_per_jp": _minutes_per_jp(program),
             "predicates": [[str(minimum), label] for minimum, label in levels],
         },
         signatory_name=signatory[0], signatory_nip=signatory[1], signatory_title=settings_obj.signatory_title, issued_at=now,

@@ -357,9 +357,10 @@ def test_registry_detail_prints_dashes_labels_and_wita_times(client, auditor, is
 
 
 # what one issue costs in statements: lock the enrollment, look for a current certificate, the
-# certificate and programme settings, the final and pre-test scores, the lessons, the number,
-# the insert; no reference-index rows (they were 3 more statements, issue 17)
-ISSUE_STATEMENTS = 9
+# certificate and programme settings (each read once), the final and pre-test scores (one read),
+# the number, the insert; the lessons come from the course's structure kept per content version;
+# no reference-index rows (they were 3 more statements, issue 17)
+ISSUE_STATEMENTS = 7
 
 
 def test_issuing_costs_a_fixed_number_of_statements_and_no_reference_index_rows(learner, make_course):
@@ -382,3 +383,35 @@ def test_issuing_costs_a_fixed_number_of_statements_and_no_reference_index_rows(
     assert len(statements) == ISSUE_STATEMENTS, "\n".join(s[:100] for s in statements)
     assert not ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(Certificate)).exists()
     assert not ReferenceIndex.objects.filter(content_type=ContentType.objects.get_for_model(Certificate), object_id=str(certificate.pk)).exists()
+
+
+def test_scores_are_the_best_passed_final_and_the_first_pretest(learner, make_course, make_quiz):
+    """One read of the learner's attempts gives both scores printed on the certificate: the
+    best final attempt that passed (a higher failed one does not count) and the first pre-test
+    submitted (not the best, not the latest); another course's attempts count for nothing."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from certificates.services import _scores
+    from quizzes.models import Attempt, AttemptState, QuizKind
+
+    course, other = make_course(lessons=1), make_course(lessons=1)
+    employee = learner.employee
+    now = timezone.now()
+    rows = [
+        (course, QuizKind.PRETEST, "55.00", None, 3), (course, QuizKind.PRETEST, "30.00", None, 5),
+        (course, QuizKind.PRETEST, None, None, 6),  # started, never scored: not "submitted"
+        (course, QuizKind.FINAL, "70.00", True, 2), (course, QuizKind.FINAL, "95.00", False, 1),
+        (course, QuizKind.FINAL, "85.00", True, 1), (other, QuizKind.FINAL, "100.00", True, 1),
+        (other, QuizKind.PRETEST, "99.00", None, 9),
+    ]
+    for number, (target, kind, score, passed, days_ago) in enumerate(rows, start=1):
+        quiz = make_quiz(target, questions=1, kind=kind, active=False)
+        Attempt.objects.create(
+            quiz=quiz, employee=employee, number=number, state=AttemptState.SUBMITTED,
+            finished_at=now - datetime.timedelta(days=days_ago), score=Decimal(score) if score else None, passed=passed,
+        )
+    enrollment = Enrollment.objects.get_or_create(employee=employee, course=course)[0]
+    assert _scores(enrollment) == (Decimal("85.00"), Decimal("30.00"))
