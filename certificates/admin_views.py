@@ -233,6 +233,11 @@ class _Sink(io.RawIOBase):
         data, self.chunks = b"".join(self.chunks), []
         return data
 
+    def take(self) -> list:
+        """What was written since the last call, as written: no copy of a PDF's bytes."""
+        chunks, self.chunks = self.chunks, []
+        return chunks
+
 
 def zip_entry_name(certificate: Certificate) -> str:
     nip = certificate.nip or f"tanpa-nip-{certificate.employee_id}"
@@ -280,7 +285,7 @@ def _relay(entries, sink: _Sink):
             next(entries)
         except StopIteration as finished:
             return finished.value
-        yield sink.drain()
+        yield from sink.take()
 
 
 def certificates_write(archive: zipfile.ZipFile, certificates, *, prefix: str = "", sums: dict | None = None) -> str:
