@@ -4,12 +4,13 @@ course (2 or 100 lessons, several quizzes) or of the catalogue (1 or 20 courses)
 import contextlib
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.services import lesson_complete
+
+from .pinned import SESSION_CACHE, SESSION_QUERY
 
 CACHE_METHODS = ("get", "set", "add", "delete", "get_many", "set_many", "delete_many", "has_key", "incr", "decr", "touch", "get_or_set")
 
@@ -106,12 +107,8 @@ def _course_count():
     return CoursePage.objects.count()
 
 
-# pinned counts (session, user and Wagtail's view restrictions included). The session is one
-# query with the database engine (SQLite run) and one cache read instead with cached_db, which
-# the settings choose when the cache is Redis (the PostgreSQL run of .ci/run).
-SESSION_QUERY, SESSION_CACHE = (
-    (0, 1) if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db" else (1, 0)
-)
+# pinned counts (session, user and Wagtail's view restrictions included; the session is a
+# query or a cache read depending on the engine, see tests/pinned.py)
 # course: page, alias check, view restrictions, session, user, enrollment with its lessons done,
 # quizzes, attempts; cache: the content version.
 QUERIES_COURSE, CACHE_COURSE = 7 + SESSION_QUERY, 1 + SESSION_CACHE
