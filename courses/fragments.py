@@ -6,41 +6,13 @@ fragment never goes stale and nothing has to invalidate it; a bound keeps the me
 request only looks them up, so a course of 100 lessons costs its outline about what a
 course of 5 does."""
 
-import threading
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-
-class FragmentMemo:
-    def __init__(self, maxsize: int):
-        self.maxsize = maxsize
-        self._items: dict = {}
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        return self._items.get(key)  # a dict read is atomic: no lock on the hot path
-
-    def put(self, key, html: str) -> str:
-        with self._lock:
-            while len(self._items) >= self.maxsize:
-                del self._items[next(iter(self._items))]
-            self._items[key] = html
-        return html
-
-    def render(self, template_name: str, context: dict, key: tuple, request=None) -> str:
-        key = (template_name, get_language(), key)
-        html = self.get(key)
-        if html is None:
-            html = self.put(key, render_to_string(template_name, context, request=request))
-        return html
-
-    def clear(self):
-        with self._lock:
-            self._items.clear()
-
+from core.fragments import FragmentMemo
 
 OUTLINE_ITEMS = FragmentMemo(maxsize=8192)
 LESSON_BODIES = FragmentMemo(maxsize=256)

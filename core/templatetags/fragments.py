@@ -4,13 +4,13 @@ for each language and each combination of the values given, then reused.
 For the chrome every page repeats (links, labels, static URLs: the same for every request
 with the same values): a request then looks the piece up instead of rendering it. What is
 inside must depend on nothing but the values given and the active language; a form's CSRF
-token, for one, stays outside. Kept in `courses.fragments.FragmentMemo` (bounded)."""
+token, for one, stays outside. Kept in `core.fragments.FragmentMemo` (bounded)."""
 
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from courses.fragments import FragmentMemo
+from core.fragments import FragmentMemo
 
 register = template.Library()
 
