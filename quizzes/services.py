@@ -7,10 +7,12 @@ lazily whenever the learner comes back).
 """
 
 import datetime
+import json
 import random
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, NotSupportedError, transaction
+from django.db.models import F, Func, JSONField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,13 +143,55 @@ def _answer_index_of(attempt: Attempt) -> dict:
     return answer_index(snapshot)
 
 
+class AnswersMerged(Func):
+    """The attempt's stored answers with `answers` merged in, computed by the database in the
+    UPDATE itself: a question answered again replaces its earlier answer, an empty list clears
+    it (the same rule as `{**stored, **new}` without the empty ones). PostgreSQL: jsonb `||`,
+    then `-` the cleared keys; SQLite: json_patch (RFC 7396), where null removes a key."""
+
+    output_field = JSONField()
+
+    def __init__(self, answers: dict):
+        self.keep = {str(k): sorted(set(v)) for k, v in answers.items() if v}
+        self.clear = [str(k) for k, v in answers.items() if not v]
+        super().__init__(F("answers"))
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError(f"AnswersMerged is written for PostgreSQL and SQLite, not {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"(({column} || %s::jsonb) - %s::text[])", (*params, json.dumps(self.keep), self.clear)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        patch = {**self.keep, **dict.fromkeys(self.clear)}
+        return f"json_patch({column}, %s)", (*params, json.dumps(patch))
+
+
 def attempt_save_answers(*, attempt: Attempt, answers: dict, now=None) -> Attempt:
     """Store answers (all or nothing) while the attempt is open and before its deadline.
-    `answers` maps question ids to lists of choice ids; an empty list clears a question."""
+    `answers` maps question ids to lists of choice ids; an empty list clears a question.
+
+    An open attempt before its deadline is saved by one UPDATE that checks both in its WHERE
+    and merges the answers in the database (no transaction, no row read under lock: two
+    round trips fewer per autosave). A submit holding the row lock makes it wait and then
+    find the attempt no longer open. Anything else (submitted, past the deadline) goes the
+    locked way below, which says why or grades the attempt at its deadline."""
     now = now or timezone.now()
     problem = answers_problem_indexed(_answer_index_of(attempt), answers)
     if problem is not None:
         raise QuizRefused(problem, "invalid")
+    saved = (
+        Attempt.objects.filter(pk=attempt.pk, state=AttemptState.IN_PROGRESS)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
+        .update(answers=AnswersMerged(answers), saved_at=now)
+    )
+    if saved:
+        merged = {**(attempt.answers or {}), **{str(k): sorted(set(v)) for k, v in answers.items()}}
+        attempt.answers = {k: v for k, v in merged.items() if v}  # as stored, unless another tab saved meanwhile
+        attempt.saved_at = now
+        return attempt
     closed = False
     with transaction.atomic():
         # the snapshot stays in the database: saving costs the same for 10 or 100 questions

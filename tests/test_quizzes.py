@@ -151,6 +151,34 @@ def test_choice_from_another_question_is_refused_and_nothing_saved(learner, cour
     assert attempt.answers == {str(first["id"]): [first["choices"][0]["id"]]}
 
 
+def test_saves_merge_in_the_database_replace_and_clear(learner, course, make_quiz):
+    """The UPDATE merges in SQL (jsonb on PostgreSQL, json_patch on SQLite): a later answer
+    replaces an earlier one, an empty list clears, other questions stay."""
+    attempt = attempt_start(quiz=make_quiz(course, questions=3), employee=learner.employee)
+    first, second, third = attempt.snapshot
+    pick = lambda q, i: [q["choices"][i]["id"]]  # noqa: E731
+    attempt_save_answers(attempt=attempt, answers={str(first["id"]): pick(first, 0), str(second["id"]): pick(second, 0)})
+    attempt_save_answers(attempt=Attempt.objects.get(pk=attempt.pk), answers={str(first["id"]): pick(first, 1)})
+    returned = attempt_save_answers(attempt=Attempt.objects.get(pk=attempt.pk), answers={str(second["id"]): [], str(third["id"]): pick(third, 1)})
+    attempt.refresh_from_db()
+    assert attempt.answers == {str(first["id"]): pick(first, 1), str(third["id"]): pick(third, 1)}
+    assert returned.answers == attempt.answers and returned.saved_at == attempt.saved_at
+    attempt_save_answers(attempt=attempt, answers={str(third["id"]): []})  # clearing the one left but one
+    attempt.refresh_from_db()
+    assert attempt.answers == {str(first["id"]): pick(first, 1)}
+
+
+def test_a_save_after_the_submit_changes_nothing(learner, course, make_quiz):
+    attempt = attempt_start(quiz=make_quiz(course, questions=3), employee=learner.employee)
+    stale = Attempt.objects.get(pk=attempt.pk)  # the page still open in another tab
+    attempt_submit(attempt=attempt, answers=_key(attempt))
+    with pytest.raises(QuizRefused) as refusal:
+        attempt_save_answers(attempt=stale, answers=_key(attempt, right=False))
+    assert refusal.value.code == "not_open"
+    attempt.refresh_from_db()
+    assert attempt.answers == _key(attempt) and attempt.score == Decimal("100.00")
+
+
 def test_answers_after_the_deadline_are_refused_and_saved_ones_are_graded(learner, course, make_quiz):
     now = timezone.now()
     quiz = make_quiz(course, questions=4, time_limit_minutes=10, pass_mark=50)

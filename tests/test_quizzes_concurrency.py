@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from quizzes.models import Attempt, AttemptState
-from quizzes.services import QuizRefused, attempt_start, attempt_submit
+from quizzes.services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit
 
 from .test_courses_concurrency import _race
 
@@ -54,3 +54,45 @@ def test_maximum_attempts_hold_under_a_race(learner, make_course, make_quiz):
 
     assert _race(start_and_submit, count=4) == []
     assert Attempt.objects.filter(quiz=quiz).count() == 2
+
+
+def test_concurrent_autosaves_from_two_tabs_lose_no_answer(learner, make_course, make_quiz):
+    """Each save merges into the row as it is when the UPDATE runs, not as it was read."""
+    quiz = make_quiz(make_course(lessons=1), questions=8)
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    questions = iter(attempt.snapshot)
+
+    def save():
+        question = next(questions)
+        attempt_save_answers(attempt=Attempt.objects.get(pk=attempt.pk), answers={str(question["id"]): [question["choices"][0]["id"]]})
+
+    assert _race(save, count=8) == []
+    attempt.refresh_from_db()
+    assert attempt.answers == {str(q["id"]): [q["choices"][0]["id"]] for q in attempt.snapshot}
+
+
+def test_an_autosave_racing_the_submit_is_graded_or_refused_never_lost(learner, make_course, make_quiz):
+    quiz = make_quiz(make_course(lessons=1), questions=4)
+    attempt = attempt_start(quiz=quiz, employee=learner.employee)
+    last = attempt.snapshot[-1]
+    outcomes = {}
+
+    def submit():
+        attempt_submit(attempt=Attempt.objects.get(pk=attempt.pk))
+        outcomes["submit"] = "graded"
+
+    def save():
+        try:
+            attempt_save_answers(attempt=Attempt.objects.get(pk=attempt.pk), answers={str(last["id"]): [last["choices"][0]["id"]]})
+            outcomes["save"] = "saved"
+        except QuizRefused as refusal:
+            outcomes["save"] = refusal.code
+
+    targets = iter([submit, save])
+    assert _race(lambda: next(targets)(), count=2) == []
+    attempt.refresh_from_db()
+    assert outcomes["submit"] == "graded" and attempt.state == AttemptState.SUBMITTED
+    if outcomes["save"] == "saved":  # saved before the submit took the row: graded with it
+        assert attempt.answers[str(last["id"])] == [last["choices"][0]["id"]]
+    else:
+        assert outcomes["save"] == "not_open" and str(last["id"]) not in attempt.answers
