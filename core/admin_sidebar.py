@@ -12,9 +12,12 @@ membership, a group's permissions, Wagtail's page and collection permissions, a 
 profile) moves `VERSION_KEY` in the shared cache when it changes, which every process reads
 once per admin page: all kept sidebars are then rendered again.
 
-Templates get this `sidebar_props` through the `wagtailadmin_tags` library of this module,
-named in TEMPLATES["OPTIONS"]["libraries"]: Wagtail's own library with that one tag replaced.
-If the shared cache cannot be read, the sidebar is rendered as Wagtail renders it.
+`install()` (from CoreConfig.ready(), before any template is compiled) puts this
+`sidebar_props` in place of Wagtail's in Wagtail's own `wagtailadmin_tags` library; the
+tests fail if it is not in effect. (A second library under the same name, through
+TEMPLATES["OPTIONS"]["libraries"], would do the same but makes `manage.py check` warn,
+templates.W003.) If the shared cache cannot be read, the sidebar is rendered as Wagtail
+renders it.
 """
 
 import logging
@@ -31,10 +34,6 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "integritas:admin-sidebar-version"
 SIDEBARS = FragmentMemo(maxsize=512)
-
-register = template.Library()
-register.tags.update(wagtail_tags.register.tags)
-register.filters.update(wagtail_tags.register.filters)
 
 
 def sidebar_version() -> str | None:
@@ -58,7 +57,6 @@ def sidebar_version_bump(**kwargs) -> None:
         logger.warning("admin sidebar: could not move the version; kept sidebars stay until restart", exc_info=True)
 
 
-@register.simple_tag(takes_context=True, name="sidebar_props")
 def sidebar_props(context):
     from organizations.permissions import active_roles
 
@@ -77,8 +75,16 @@ def sidebar_props(context):
     return html
 
 
-def connect_signals() -> None:
-    """What moves the version: called from CoreConfig.ready()."""
+def install() -> None:
+    """Wagtail's `{% sidebar_props %}` becomes ours, and what moves the version is connected:
+    called from CoreConfig.ready()."""
+    library = template.Library()
+    library.simple_tag(sidebar_props, takes_context=True, name="sidebar_props")
+    wagtail_tags.register.tags["sidebar_props"] = library.tags["sidebar_props"]
+    _connect_signals()
+
+
+def _connect_signals() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_save

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
-        from .admin_sidebar import connect_signals
+        from .admin_sidebar import install
 
-        connect_signals()
+        install()  # Wagtail's admin sidebar kept per user (issue 17)

@@ -215,9 +215,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
-            # Wagtail's admin tags with the sidebar kept per user until what it shows changes
-            # (core/admin_sidebar.py, issue 17)
-            "libraries": {"wagtailadmin_tags": "core.admin_sidebar"},
         },
     },
     # Only for the long loops of plain values Django's engine renders too slowly (the report's
