@@ -27,11 +27,17 @@ PYTHON = sys.executable
 REDIS_DBS = {"lesson_page": 11, "quiz": 12, "certificates": 13, "report": 14}
 
 
+# The report reads every OPD of its database: the demo another bench seeds (seed_demo adds
+# the city's 62 OPDs and their staff) would change its rows, so it keeps a database of its own.
+OWN_DATABASE = {"report": "_report"}
+
+
 def bench_database(bench: str) -> str:
-    """The bench's PostgreSQL database URL: $BENCH_DB_NAME (default integritas_bench) on the
-    server of $BENCH_DATABASE_URL, created when missing."""
+    """The bench's PostgreSQL database URL: $BENCH_DB_NAME (default integritas_bench), plus
+    the suffix of OWN_DATABASE for a bench that needs its own, on the server of
+    $BENCH_DATABASE_URL, created when missing."""
     admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    return ensure_database(admin_url, os.environ.get("BENCH_DB_NAME", "integritas_bench"))
+    return ensure_database(admin_url, os.environ.get("BENCH_DB_NAME", "integritas_bench") + OWN_DATABASE.get(bench, ""))
 
 
 def bench_env(database_url: str, bench: str) -> dict[str, str]:

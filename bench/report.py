@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/report.py [--employees 100000 --opds 500 --courses 10] [--regenerate] [--repeat 5]
 
-In the `integritas_bench` database (created if missing; filled by `generate_bench_data`
-unless it already holds data of that size, or with --regenerate) it measures, in one run:
+In the `integritas_bench_report` database, its own (created if missing; filled by
+`generate_bench_data` unless it already holds data of that size, or with --regenerate; no other
+bench seeds OPDs into it), it measures, in one run:
 
 - the report view for all OPDs and one course, and for "all mandatory courses": server
   time (the view called with an HR user loaded as the session middleware would, template
