@@ -143,6 +143,18 @@ def _answer_index_of(attempt: Attempt) -> dict:
     return answer_index(snapshot)
 
 
+def _answers_normalised(answers: dict) -> dict:
+    """Question ids as strings, each list of choices sorted once."""
+    return {str(k): sorted(set(v)) for k, v in answers.items()}
+
+
+def _answers_merged(stored: dict, answers: dict) -> dict:
+    """The save rule: a question answered again replaces its earlier answer, an empty list
+    clears it. `AnswersMerged` is the same rule computed by the database."""
+    merged = {**(stored or {}), **_answers_normalised(answers)}
+    return {k: v for k, v in merged.items() if v}
+
+
 class AnswersMerged(Func):
     """The attempt's stored answers with `answers` merged in, computed by the database in the
     UPDATE itself: a question answered again replaces its earlier answer, an empty list clears
@@ -152,8 +164,9 @@ class AnswersMerged(Func):
     output_field = JSONField()
 
     def __init__(self, answers: dict):
-        self.keep = {str(k): sorted(set(v)) for k, v in answers.items() if v}
-        self.clear = [str(k) for k, v in answers.items() if not v]
+        normalised = _answers_normalised(answers)
+        self.keep = {k: v for k, v in normalised.items() if v}
+        self.clear = [k for k, v in normalised.items() if not v]
         super().__init__(F("answers"))
 
     def as_sql(self, compiler, connection, **extra):
@@ -188,8 +201,7 @@ def attempt_save_answers(*, attempt: Attempt, answers: dict, now=None) -> Attemp
         .update(answers=AnswersMerged(answers), saved_at=now)
     )
     if saved:
-        merged = {**(attempt.answers or {}), **{str(k): sorted(set(v)) for k, v in answers.items()}}
-        attempt.answers = {k: v for k, v in merged.items() if v}  # as stored, unless another tab saved meanwhile
+        attempt.answers = _answers_merged(attempt.answers, answers)  # as stored, unless another tab saved meanwhile
         attempt.saved_at = now
         return attempt
     closed = False
@@ -203,8 +215,7 @@ def attempt_save_answers(*, attempt: Attempt, answers: dict, now=None) -> Attemp
             _finish(locked, AttemptState.CLOSED, now)
             closed = True
         else:
-            merged = {**locked.answers, **{str(k): sorted(set(v)) for k, v in answers.items()}}
-            locked.answers = {k: v for k, v in merged.items() if v}
+            locked.answers = _answers_merged(locked.answers, answers)
             locked.saved_at = now
             locked.save(update_fields=["answers", "saved_at"])
     if closed:
@@ -228,8 +239,7 @@ def attempt_submit(*, attempt: Attempt, answers: dict | None = None, now=None) -
             _finish(locked, AttemptState.CLOSED, now)
         else:
             if answers:
-                merged = {**locked.answers, **{str(k): sorted(set(v)) for k, v in answers.items()}}
-                locked.answers = {k: v for k, v in merged.items() if v}
+                locked.answers = _answers_merged(locked.answers, answers)
             _finish(locked, AttemptState.SUBMITTED, now)
     return locked
 
