@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 SINGLE_ANSWER_TYPES = {"single", "true_false"}
+MULTIPLE_ANSWER_TYPE = "multiple"  # the only type that takes more than one choice
 
 
 def choices_problem(*, question_type: str, correct: int, total: int) -> str | None:
@@ -57,13 +58,18 @@ def answers_problem(snapshot: list[dict], answers: dict) -> str | None:
     return answers_problem_indexed(answer_index(snapshot), answers)
 
 
+def choices_well_formed(chosen) -> bool:
+    """A list of choice ids (integers; true/false are not ids)."""
+    return isinstance(chosen, list) and all(isinstance(c, int) and not isinstance(c, bool) for c in chosen)
+
+
 def answers_problem_indexed(index: dict[str, list], answers: dict) -> str | None:
     """`answers_problem` against an attempt's `answer_index` (the snapshot stays unloaded)."""
     for question_id, chosen in answers.items():
         entry = index.get(str(question_id))
         if entry is None:
             return _("Jawaban untuk soal yang tidak ada dalam percobaan ini ditolak.")
-        if not isinstance(chosen, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in chosen):
+        if not choices_well_formed(chosen):
             return _("Format jawaban tidak sah.")
         question_type, valid = entry[0], set(entry[1])
         if any(c not in valid for c in chosen):

@@ -12,16 +12,25 @@ import random
 import secrets
 
 from django.db import IntegrityError, NotSupportedError, transaction
-from django.db.models import F, Func, JSONField, Q
+from django.db.models import BooleanField, F, Func, JSONField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrollment, EnrollmentSource
 from courses.services import enrollment_ensure, enrollment_record_final_quiz_passed
+from organizations.models import Employee
 
 from .drawing import exposure_from_snapshots, questions_draw
 from .models import Attempt, AttemptState, Question, Quiz, QuizKind
-from .scoring import answer_index, answers_problem, answers_problem_indexed, grade, has_passed
+from .scoring import (
+    MULTIPLE_ANSWER_TYPE,
+    answer_index,
+    answers_problem,
+    answers_problem_indexed,
+    choices_well_formed,
+    grade,
+    has_passed,
+)
 from .selectors import quiz_start_problem
 
 
@@ -182,6 +191,67 @@ class AnswersMerged(Func):
         return f"json_patch({column}, %s)", (*params, json.dumps(patch))
 
 
+class AnswersFit(Func):
+    """True when `answers` fit the attempt's answer index, computed by the database in the
+    UPDATE's WHERE: every question is one of the attempt's, every choice one of that
+    question's, and more than one choice only for a multiple-answer question. The same
+    rule as `answers_problem_indexed`, which says what is wrong when this does not hold.
+    Question ids must be digits and choices well formed (checked in Python first).
+
+    PostgreSQL: jsonb containment of {"<question>": [[choices]]} (a single choice, or none)
+    or {"<question>": ["multiple", [choices]]} in the index's {"<question>": [type, [ids]]}.
+    SQLite: no question of `answers` without its entry, its type or each of its choices."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, answers: dict):
+        self.answers = _answers_normalised(answers)
+        super().__init__(F("answer_index"))
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError(f"AnswersFit is written for PostgreSQL and SQLite, not {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        pattern = {k: ([MULTIPLE_ANSWER_TYPE, v] if len(v) > 1 else [v]) for k, v in self.answers.items()}
+        return f"({column} @> %s::jsonb)", (*params, json.dumps(pattern))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        entry = """'$."' || p.key || '"'"""
+        return (
+            f"NOT EXISTS (SELECT 1 FROM json_each(%s) AS p WHERE json_type({column}, {entry}) IS NULL"
+            f" OR (json_array_length(p.value) > 1 AND json_extract({column}, {entry} || '[0]') <> %s)"
+            f" OR EXISTS (SELECT 1 FROM json_each(p.value) AS c WHERE NOT EXISTS ("
+            f"SELECT 1 FROM json_each({column}, {entry} || '[1]') AS a WHERE a.value = c.value)))",
+            (json.dumps(self.answers), *params, *params, MULTIPLE_ANSWER_TYPE, *params),
+        )
+
+
+def _saved_if_open(attempts, answers: dict, now) -> int:
+    """Merge `answers` into the attempts of `attempts` that are open and before their
+    deadline, in one UPDATE; how many were saved."""
+    return (
+        attempts.filter(state=AttemptState.IN_PROGRESS)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
+        .update(answers=AnswersMerged(answers), saved_at=now)
+    )
+
+
+def attempt_autosave(*, user, attempt_id: int, answers: dict, now=None):
+    """An autosave in one statement, nothing read first: the UPDATE finds the attempt by id
+    among the user's own, open, before its deadline, with answers that fit its questions.
+    Returns when it was saved, or None when that statement matched nothing (a missing or
+    someone else's attempt, answers that do not fit, a submitted or late attempt): the caller
+    then goes through `access_attempt` and `attempt_save_answers`, which say which."""
+    if not all(str(k).isdigit() and str(k).isascii() and choices_well_formed(v) for k, v in answers.items()):
+        return None
+    now = now or timezone.now()
+    mine = Attempt.objects.filter(pk=attempt_id, employee_id__in=Employee.objects.filter(user_id=user.pk).values("pk"))
+    return now if _saved_if_open(mine.filter(AnswersFit(answers)), answers, now) else None
+
+
 def attempt_save_answers(*, attempt: Attempt, answers: dict, now=None) -> Attempt:
     """Store answers (all or nothing) while the attempt is open and before its deadline.
     `answers` maps question ids to lists of choice ids; an empty list clears a question.
@@ -195,12 +265,7 @@ def attempt_save_answers(*, attempt: Attempt, answers: dict, now=None) -> Attemp
     problem = answers_problem_indexed(_answer_index_of(attempt), answers)
     if problem is not None:
         raise QuizRefused(problem, "invalid")
-    saved = (
-        Attempt.objects.filter(pk=attempt.pk, state=AttemptState.IN_PROGRESS)
-        .filter(Q(deadline__isnull=True) | Q(deadline__gt=now))
-        .update(answers=AnswersMerged(answers), saved_at=now)
-    )
-    if saved:
+    if _saved_if_open(Attempt.objects.filter(pk=attempt.pk), answers, now):
         attempt.answers = _answers_merged(attempt.answers, answers)  # as stored, unless another tab saved meanwhile
         attempt.saved_at = now
         return attempt

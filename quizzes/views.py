@@ -19,7 +19,14 @@ from organizations.selectors import employee_for_user
 
 from .models import QuizKind
 from .selectors import access_attempt, access_quiz, attempt_review, public_questions, quiz_overview, quiz_overviews
-from .services import QuizRefused, attempt_save_answers, attempt_start, attempt_submit, attempts_close_expired
+from .services import (
+    QuizRefused,
+    attempt_autosave,
+    attempt_save_answers,
+    attempt_start,
+    attempt_submit,
+    attempts_close_expired,
+)
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -100,21 +107,26 @@ def _form_answers(request, attempt) -> dict[str, list[int]]:
 @login_required
 @require_POST
 def attempt_save(request, attempt_id: int):
-    """Autosave (JSON from the page script) or the "Simpan jawaban" button (plain form)."""
-    attempt = access_attempt(request.user, attempt_id, for_save=True)
+    """Autosave (JSON from the page script) or the "Simpan jawaban" button (plain form).
+
+    An autosave that fits is stored by one UPDATE (`attempt_autosave`); anything else takes
+    the long way, which reads the attempt and says what is wrong (404, 400 or 409)."""
     is_json = request.content_type == "application/json"
-    try:
-        if is_json:
-            if len(request.body) > MAX_JSON_BYTES:
-                raise QuizRefused(_("Permintaan terlalu besar."), "invalid")
-            try:
-                payload = json.loads(request.body)
-            except (ValueError, UnicodeDecodeError):
-                raise QuizRefused(_("Format jawaban tidak sah."), "invalid") from None
-            answers = payload.get("answers") if isinstance(payload, dict) else None
-            if not isinstance(answers, dict):
-                raise QuizRefused(_("Format jawaban tidak sah."), "invalid")
+    unreadable = None
+    if is_json:
+        try:
+            answers = _json_answers(request)
+        except QuizRefused as problem:
+            unreadable = problem
         else:
+            saved_at = attempt_autosave(user=request.user, attempt_id=attempt_id, answers=answers)
+            if saved_at is not None:
+                return _saved_json(saved_at)
+    attempt = access_attempt(request.user, attempt_id, for_save=True)
+    try:
+        if unreadable is not None:
+            raise unreadable
+        if not is_json:
             answers = _form_answers(request, attempt)
         attempt = attempt_save_answers(attempt=attempt, answers=answers)
     except QuizRefused as refusal:
@@ -124,9 +136,28 @@ def attempt_save(request, attempt_id: int):
         messages.error(request, refusal.message)
         return redirect("attempt_take", attempt_id=attempt.pk)
     if is_json:
-        return JsonResponse({"ok": True, "answered": len(attempt.answers), "saved_at": timezone.localtime(attempt.saved_at).strftime("%H:%M:%S")})
+        return _saved_json(attempt.saved_at)
     messages.success(request, _("Jawaban tersimpan."))
     return redirect("attempt_take", attempt_id=attempt.pk)
+
+
+def _json_answers(request) -> dict:
+    """The answers of an autosave's JSON body, or QuizRefused saying what is wrong with it."""
+    if len(request.body) > MAX_JSON_BYTES:
+        raise QuizRefused(_("Permintaan terlalu besar."), "invalid")
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise QuizRefused(_("Format jawaban tidak sah."), "invalid") from None
+    answers = payload.get("answers") if isinstance(payload, dict) else None
+    if not isinstance(answers, dict):
+        raise QuizRefused(_("Format jawaban tidak sah."), "invalid")
+    return answers
+
+
+def _saved_json(saved_at) -> JsonResponse:
+    """What the page script shows beside "Tersimpan": the time of the save, in WITA."""
+    return JsonResponse({"ok": True, "saved_at": timezone.localtime(saved_at).strftime("%H:%M:%S")})
 
 
 @never_cache

@@ -335,6 +335,82 @@ def test_json_autosave_reports_errors_without_saving(client, learner, course, ma
     assert response.status_code == 409
 
 
+def test_json_autosave_takes_the_long_way_for_what_one_update_cannot_save(client, learner, opd_a, course, make_quiz):
+    """The one-statement autosave matches nothing for these; the long way answers as before."""
+    from quizzes.models import Quiz
+
+    attempt = attempt_start(quiz=make_quiz(course, questions=2), employee=learner.employee)
+    url = f"/kuis/percobaan/{attempt.pk}/simpan/"
+    first, second = attempt.snapshot
+    answer = {str(first["id"]): [first["choices"][0]["id"]]}
+    # someone else's attempt: 404, as for a missing one, and nothing saved
+    other = UserFactory()
+    EmployeeFactory(user=other, opd=opd_a, email=other.email)
+    client.force_login(other)
+    assert client.post(url, json.dumps({"answers": answer}), content_type="application/json").status_code == 404
+    assert client.post("/kuis/percobaan/999999/simpan/", json.dumps({"answers": answer}), content_type="application/json").status_code == 404
+    assert client.post(url, "{bukan json", content_type="application/json").status_code == 404  # 404 before the body
+    attempt.refresh_from_db()
+    assert attempt.answers == {}
+    # an attempt started before the answer index existed is saved the long way
+    client.force_login(learner)
+    Attempt.objects.filter(pk=attempt.pk).update(answer_index={})
+    response = client.post(url, json.dumps({"answers": answer}), content_type="application/json")
+    assert response.status_code == 200 and response.json()["ok"]
+    attempt.refresh_from_db()
+    assert attempt.answers == answer
+    # past the deadline: refused, and the attempt is graded with what was saved in time
+    Quiz.objects.filter(pk=attempt.quiz_id).update(time_limit_minutes=5)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - datetime.timedelta(seconds=1))
+    late = {str(second["id"]): [second["choices"][0]["id"]]}
+    response = client.post(url, json.dumps({"answers": late}), content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "deadline"
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.CLOSED and attempt.answers == answer
+
+
+def test_answers_fit_in_sql_agrees_with_the_python_rule(learner, course, make_quiz):
+    """The UPDATE's check (`AnswersFit`, jsonb containment or SQLite json_each) saves exactly
+    what `answers_problem_indexed` accepts: random answers against single, multiple and
+    true/false questions, on the engine the suite runs on."""
+    from hypothesis import HealthCheck, example, given, settings
+    from hypothesis import strategies as st
+
+    from quizzes.scoring import answers_problem_indexed, choices_well_formed
+    from quizzes.services import AnswersFit
+
+    attempt = attempt_start(quiz=make_quiz(course, questions=1), employee=learner.employee)
+    index = {"11": ["single", [1, 2, 3]], "12": ["multiple", [4, 5, 6]], "13": ["true_false", [7, 8]], "14": ["multiple", []]}
+    Attempt.objects.filter(pk=attempt.pk).update(answer_index=index)
+    questions = st.sampled_from(["11", "12", "13", "14"]) | st.sampled_from(["15", "1", "111"])
+    strangers = st.sampled_from([0, 9, -1, 2**40, 2**70, 4, 7])  # no choice of question 11
+
+    def answered(question):  # its own choices half the time, any other number otherwise
+        own = st.sampled_from(index[question][1]) if index.get(question, [0, []])[1] else strangers
+        return st.tuples(st.just(question), st.lists(own | strangers, max_size=4))
+
+    payloads = st.lists(questions.flatmap(answered), max_size=4).map(dict)
+
+    @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(payloads)
+    @example({})
+    @example({"11": [1, 2]})  # two answers to a single-choice question
+    @example({"13": [7, 8]})  # both answers to a true/false one
+    @example({"11": [1, 1]})  # the same answer twice is one answer
+    @example({"12": [4, 5, 6]})
+    @example({"11": [4]})  # another question's choice
+    @example({"14": [4]})
+    @example({"11": [], "14": []})  # clearing
+    @example({"15": []})  # not a question of the attempt
+    @example({"11": [2], "12": [9]})  # all or nothing
+    def check(answers):
+        assert all(choices_well_formed(v) for v in answers.values())
+        fits = Attempt.objects.filter(pk=attempt.pk).filter(AnswersFit(answers)).exists()
+        assert fits == (answers_problem_indexed(index, answers) is None), answers
+
+    check()
+
+
 def test_form_fallback_save_submit_and_result(client, learner, course, make_quiz):
     quiz = make_quiz(course, questions=2, review_policy="full")
     client.force_login(learner)
@@ -390,7 +466,8 @@ def test_autosave_and_submit_query_counts(client, learner, course, make_quiz, dj
     body = json.dumps({"answers": {str(question["id"]): [question["choices"][0]["id"]]}})
     client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", body, content_type="application/json")  # warm the session
     with django_assert_max_num_queries(8):
-        client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", body, content_type="application/json")
+        response = client.post(f"/kuis/percobaan/{attempt.pk}/simpan/", body, content_type="application/json")
+    assert response.status_code == 200 and re.fullmatch(r"\d\d:\d\d:\d\d", response.json()["saved_at"])
     with django_assert_max_num_queries(14):
         client.post(f"/kuis/percobaan/{attempt.pk}/kirim/", {"confirm": "1"})
     attempt.refresh_from_db()
