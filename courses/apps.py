@@ -24,6 +24,17 @@ class CoursesConfig(AppConfig):
 
         post_save.connect(content_changed, sender=Site, dispatch_uid="courses_site_saved")
         post_delete.connect(content_changed, sender=Site, dispatch_uid="courses_site_deleted")
+        # Page view restrictions are kept per content version too (selectors.view_restrictions_kept).
+        from django.db.models.signals import m2m_changed
+        from wagtail.models import PageViewRestriction
+
+        from .selectors import view_restrictions_changed
+
+        post_save.connect(view_restrictions_changed, sender=PageViewRestriction, dispatch_uid="courses_restriction_saved")
+        post_delete.connect(view_restrictions_changed, sender=PageViewRestriction, dispatch_uid="courses_restriction_deleted")
+        m2m_changed.connect(
+            view_restrictions_changed, sender=PageViewRestriction.groups.through, dispatch_uid="courses_restriction_groups"
+        )
 
 
 def _page_deleted(sender, instance, **kwargs):

@@ -294,6 +294,46 @@ def content_changed(**kwargs) -> None:
     cache.set(CONTENT_VERSION_KEY, time.time_ns(), None)
 
 
+def view_restrictions_changed(**kwargs) -> None:
+    """Signal receiver: a page's privacy setting changed. Moves the content version once the
+    change is committed, so no process can keep the old rules under the new version."""
+    from django.db import transaction
+
+    transaction.on_commit(content_changed)
+
+
+_VIEW_RESTRICTIONS: dict[int, dict[str, tuple[list, list]]] = {}
+
+
+def view_restrictions_kept(page):
+    """`Page.get_view_restrictions()` of a course or lesson page: the same queryset of the
+    restrictions on the page and its ancestors (aliases resolved), with its rows kept in the
+    process per content version. Wagtail checks them before serving every page, at two
+    queries each time (the ancestors' alias ids, then the restrictions); a course or lesson
+    page served from its course structure needs neither. Saving or deleting a restriction or
+    its groups moves the content version (courses.apps). Anything built from the queryset
+    (`order_by`, `filter`, as the admin's privacy dialog does) reads the database again."""
+    from wagtail.models import PageViewRestriction
+
+    version = content_version()
+    kept = _VIEW_RESTRICTIONS.get(version)
+    if kept is None:
+        _VIEW_RESTRICTIONS.clear()
+        kept = _VIEW_RESTRICTIONS[version] = {}
+    entry = kept.get(page.path)
+    if entry is None:
+        ids = {page.alias_of_id or page.pk}
+        for ancestor in page.get_ancestors().only("alias_of"):
+            ids.add(ancestor.alias_of_id or ancestor.pk)
+        ids = sorted(ids)
+        entry = kept[page.path] = (ids, list(PageViewRestriction.objects.filter(page_id__in=ids).prefetch_related("groups")))
+    ids, rows = entry
+    queryset = PageViewRestriction.objects.filter(page_id__in=ids)
+    queryset._result_cache = list(rows)  # evaluated already: iterating it reads no rows again
+    queryset._prefetch_done = True
+    return queryset
+
+
 @dataclass
 class CourseStructure:
     course: CoursePage

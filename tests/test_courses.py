@@ -601,3 +601,36 @@ def test_assign_preview_counts_each_employee_once_whatever_else_they_are_enrolle
 
     assert enrollments_assign_preview(course=course, opds=[opd_a]) == {opd_a.pk: (3, 1)}
     assert enrollments_assign(course=course, opds=[opd_a], acting_user=hr) == 2
+
+
+def test_a_privacy_setting_on_a_course_holds_for_its_pages_at_once(client, learner, make_course, django_capture_on_commit_callbacks):
+    """Course and lesson pages keep Wagtail's view restrictions per content version (no query
+    per request); a restriction saved, given other groups, or removed applies to the next
+    request, and the admin's privacy dialog reads the database."""
+    from wagtail.models import PageViewRestriction
+
+    course = make_course(lessons=2)
+    lesson = course.test_lessons[1]
+    client.force_login(learner)
+    urls = [course.url, lesson.url]
+    assert [client.get(url).status_code for url in urls] == [200, 200]  # kept: no restriction
+    staff = Group.objects.create(name="Hanya staf tertentu")
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
+        restriction.groups.add(staff)
+    assert [client.get(url).status_code for url in urls] == [302, 302]  # to the login page: not in the group
+    allowed = Group.objects.create(name="Peserta")
+    learner.groups.add(allowed)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.groups.add(allowed)
+    assert [client.get(url).status_code for url in urls] == [200, 200]
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.groups.remove(allowed)
+    assert [client.get(url).status_code for url in urls] == [302, 302]
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert [client.get(url).status_code for url in urls] == [200, 200]
+    # before the commit the pages keep the rules they had; the admin reads the database
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.PASSWORD, password="rahasia")
+    assert client.get(lesson.url).status_code == 200
+    assert [r.restriction_type for r in lesson.get_view_restrictions().order_by("-page__depth")] == ["password"]

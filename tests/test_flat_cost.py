@@ -107,15 +107,16 @@ def _course_count():
     return CoursePage.objects.count()
 
 
-# pinned counts (session, user and Wagtail's view restrictions included; the session is a
-# query or a cache read depending on the engine, see tests/pinned.py)
-# course: page, alias check, view restrictions, session, user, enrollment with its lessons done,
-# quizzes, attempts; cache: the content version.
-QUERIES_COURSE, CACHE_COURSE = 7 + SESSION_QUERY, 1 + SESSION_CACHE
-# lesson: alias check, view restrictions, session, user, enrollment with its lessons done (the
-# lesson itself comes from its course's structure, kept in the process); cache: the content
-# version (the body is kept in the process).
-QUERIES_LESSON, CACHE_LESSON = 4 + SESSION_QUERY, 1 + SESSION_CACHE
+# pinned counts (session and user included; the session is a query or a cache read depending
+# on the engine, see tests/pinned.py). Wagtail's view restrictions are kept per content version
+# for course and lesson pages (courses.selectors.view_restrictions_kept): no query.
+# course: page, session, user, enrollment with its lessons done, quizzes, attempts; cache: the
+# content version.
+QUERIES_COURSE, CACHE_COURSE = 5 + SESSION_QUERY, 1 + SESSION_CACHE
+# lesson: session, user, enrollment with its lessons done (the lesson itself comes from its
+# course's structure, kept in the process); cache: the content version (the body is kept in
+# the process).
+QUERIES_LESSON, CACHE_LESSON = 2 + SESSION_QUERY, 1 + SESSION_CACHE
 QUERIES_HOME, CACHE_HOME = 12 + SESSION_QUERY, 1 + SESSION_CACHE
 QUERIES_MINE, CACHE_MINE = 9 + SESSION_QUERY, 1 + SESSION_CACHE
 
