@@ -337,3 +337,22 @@ def test_roster_preview_shows_pangkat_golongan_and_the_employee_form_edits_it(cl
     assert employee.pangkat_golongan == "Penata, III/c"
     form = client.get(f"{EMPLOYEES_URL}edit/{employee.pk}/").content.decode()
     assert 'name="pangkat_golongan"' in form and "Penata, III/c" in form
+
+
+def test_the_two_step_setup_pages_use_the_site_form_style(client, make_staff):
+    """allauth's own pages (re-authentication, the authenticator setup) render their fields and
+    buttons in the site's style, and a wrong answer is shown beside the field."""
+    hr = make_staff(Role.HR, mfa=False)
+    hr.set_password("Sandi-Uji-2026")
+    hr.save()
+    client.force_login(hr)
+    response = client.get("/admin/", follow=True)
+    page = response.content.decode()
+    assert '<form method="post" class="form"' in page and 'class="field' in page and 'class="button primary"' in page, page
+    form_url = response.redirect_chain[-1][0]
+    wrong = client.post(form_url, {"password": "bukan-ini"}).content.decode()
+    assert 'class="field has-error"' in wrong and 'class="error" role="alert"' in wrong, wrong
+    right = client.post(form_url, {"password": "Sandi-Uji-2026"}, follow=True).content.decode()
+    assert 'name="code"' in right and 'class="button primary"' in right, right
+    wrong_code = client.post(reverse("mfa_activate_totp"), {"code": "000000"}).content.decode()
+    assert 'class="field has-error"' in wrong_code and 'role="alert"' in wrong_code, wrong_code

@@ -205,3 +205,45 @@ def test_auditor_grant_waits_for_a_second_hr_in_the_admin(page, settings):
     expect(page.get_by_text("disetujui dan kini berlaku")).to_be_visible()
     assignment.refresh_from_db()
     assert assignment.approved_by == hr_c
+
+
+def test_new_staff_member_sets_up_two_step_verification_on_a_phone(page):
+    """A coordinator without an authenticator is sent to set one up: the page shows the key,
+    a wrong code is refused beside the field, the right one opens the admin. allauth's pages
+    wear the site's form style (fields, buttons) and pass axe at 360 and 1280 px."""
+    from .a11y import check_page
+
+    opd = OpdFactory(code="DINKES", name="Dinas Kesehatan")
+    user = UserFactory(email="koordinator@example.test", first_name="Nur Aini")
+    EmployeeFactory(email=user.email, opd=opd, user=user)
+    role_assign(user=user, role=Role.COORDINATOR, acting_user=None, opds=[opd])
+
+    page.goto("/admin/")
+    page.get_by_label("Email atau NIP").fill("koordinator@example.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_text("aktifkan verifikasi dua langkah")).to_be_visible()
+    # allauth asks for the password again before an authenticator is added
+    expect(page.get_by_role("heading", name="Konfirmasi Akses")).to_be_visible()
+    check_page(page, "re-authentication")
+    page.get_by_label("Kata sandi").fill("bukan-kata-sandinya")
+    page.get_by_role("button", name="Konfirmasi").click()
+    expect(page.locator(".field.has-error [role=alert]")).to_be_visible()
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Konfirmasi").click()
+    code_field = page.get_by_label(re.compile("Kode autentikator|Authenticator code", re.I))
+    expect(code_field).to_be_visible()
+    check_page(page, "two-step setup")
+    code_field.fill("000000")
+    page.get_by_role("button", name=re.compile("Aktifkan|Activate", re.I)).click()
+    expect(page.locator(".field.has-error [role=alert]")).to_be_visible()
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label(re.compile("Kode autentikator|Authenticator code", re.I)).fill(_totp_code(secret))
+    page.get_by_role("button", name=re.compile("Aktifkan|Activate", re.I)).click()
+    # allauth shows the recovery codes; the page says what they are for and leads on
+    expect(page.get_by_role("heading", name="Kode Pemulihan")).to_be_visible()
+    expect(page.get_by_text("Satu kode dapat dipakai sekali")).to_be_visible()
+    check_page(page, "recovery codes")
+    page.get_by_role("link", name="Lanjut ke halaman admin").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.get_by_role("heading", name="Integritas", level=1)).to_be_visible()  # the admin dashboard
