@@ -19,3 +19,11 @@ def healthz(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": database, "vendor": connection.vendor})
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (a page left open past its session, cookies blocked):
+    the site's page in Indonesian with what to do, instead of Django's bare English one."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

@@ -243,3 +243,26 @@ def test_a_class_behind_one_office_address_logs_in_together(client, opd_a):
         client.logout()
         response = login_from(client, "203.0.113.77", user.email)
         assert response.status_code == 302, f"{user.email} was turned away"
+
+
+def test_a_form_refused_by_the_csrf_check_says_what_to_do_in_the_site_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/akun/login/", {"login": "siapa@example.test", "password": "apa-saja"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Formulir tidak dapat dikirim" in body and "muat ulang" in body and 'class="site-header"' in body, body
+    assert 'href="/akun/login/"' in body  # a way on for someone signed out
+
+
+def test_permission_denied_is_the_site_page_in_indonesian(rf, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/admin/impor-pegawai/")
+    request.user = AnonymousUser()
+    response = permission_denied(request, PermissionDenied())
+    body = response.content.decode()
+    assert response.status_code == 403 and "Akses ditolak" in body and "hubungi admin BKPSDM" in body, body

@@ -419,6 +419,7 @@ if CACHES["default"]["BACKEND"] == "core.cache.RedisCache":
 # No script of ours or of Wagtail's reads the CSRF cookie (forms carry the token, the admin
 # reads it from its wagtail-config block), so scripts do not see it either; wapiti flagged it.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

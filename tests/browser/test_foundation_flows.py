@@ -247,3 +247,19 @@ def test_new_staff_member_sets_up_two_step_verification_on_a_phone(page):
     page.get_by_role("link", name="Lanjut ke halaman admin").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     expect(page.get_by_role("heading", name="Integritas", level=1)).to_be_visible()  # the admin dashboard
+
+
+def test_a_form_sent_without_its_security_cookie_explains_what_to_do(page):
+    """The CSRF check refuses a form whose cookie is gone (cookies cleared, a page left open
+    too long): the learner gets the site's page in Indonesian and a way back, not Django's."""
+    from .a11y import check_page
+
+    page.goto("/akun/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Email atau NIP").fill("siapa@example.test")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name="Formulir tidak dapat dikirim")).to_be_visible()
+    check_page(page, "csrf failure")
+    page.get_by_role("main").get_by_role("link", name="Masuk").click()
+    expect(page.get_by_role("heading", name="Masuk ke Integritas")).to_be_visible()
