@@ -95,31 +95,55 @@ from certificates.pdf import image_data_uri
 program = CertificateSettings.load()
 logo_uri, signature_uri = image_data_uri(program.logo), image_data_uri(program.signature)
 print(f"RESULT floor_logo={{bool(logo_uri)}} floor_signature_image={{bool(signature_uri)}}")
-# the four loops take turns, ROUNDS times, so that the floors and the service share whatever
-# the machine does during the run (a render's time moved by half between two runs here)
-ROUNDS = 5
+# the four loops take turns, ROUNDS times, in blocks of a few certificates, so that the floors
+# and the service share whatever the machine does during the run (a render's time moved by a
+# third between two runs here; with 5 rounds of 20 the ratio swung from 0.89 to 0.99 between two
+# runs of the same code); every other round runs them in the reverse order, so that a machine
+# slowing down or speeding up through a round weighs on all four alike
+ROUNDS = 20
 bare = signing = issued = unsigned = 0.0
 todo = iter(enrollments[1:2 * ISSUE + 1])
-for _ in range(ROUNDS):
-    n = ISSUE // ROUNDS
+
+
+def bare_block(n):
+    global bare, bare_pdf
     start = time.perf_counter()
     for _ in range(n):
         bare_pdf = render_html_to_pdf(certificate_html(certificate=sample, logo_uri=logo_uri, signature_uri=signature_uri, signed=True))
     bare += time.perf_counter() - start
+
+
+def signing_block(n):
+    global signing
     start = time.perf_counter()
     for _ in range(n):
         sign_pdf(bare_pdf, reason="bench")
     signing += time.perf_counter() - start
+
+
+def issued_block(n):
+    global issued
     start = time.perf_counter()
     for _ in range(n):
         certificate_issue(enrollment=next(todo))
     issued += time.perf_counter() - start
+
+
+def unsigned_block(n):
+    global unsigned
     settings.SIGNING_PKCS12 = ""
     start = time.perf_counter()
     for _ in range(n):
         certificate_issue(enrollment=next(todo))
     unsigned += time.perf_counter() - start
     settings.SIGNING_PKCS12 = str(keys.pkcs12)
+
+
+bare_pdf = render_html_to_pdf(certificate_html(certificate=sample, logo_uri=logo_uri, signature_uri=signature_uri, signed=True))
+for round_number in range(ROUNDS):
+    blocks = [bare_block, signing_block, issued_block, unsigned_block]
+    for block in blocks if round_number % 2 == 0 else reversed(blocks):
+        block(ISSUE // ROUNDS)
 ISSUE = ROUNDS * (ISSUE // ROUNDS)
 # the floor of a signed issue is a bare render plus a bare signature of the same file (issue 17)
 print(f"RESULT bare_render_per_s={{ISSUE / bare:.1f}} bare_signed_per_s={{ISSUE / (bare + signing):.1f}} issue_per_s={{ISSUE / issued:.1f}} "
