@@ -175,6 +175,11 @@ def test_autosave_keeps_its_validations_without_the_snapshot(client, learner, ma
         {str(first["id"]): [c["id"] for c in first["choices"]]},  # two answers to a single-choice question
         {str(first["id"]): ["1"]},  # not a number
         {str(first["id"]): [first["choices"][0]["id"]], str(second["id"]): [0]},  # all or nothing
+        {"abc": [first["choices"][0]["id"]]},  # a question id that is not a number
+        {"٣": [first["choices"][0]["id"]]},  # digits, but not ASCII ones
+        {f"0{first['id']}": [first["choices"][0]["id"]]},  # the right number written otherwise
+        {str(first["id"]): [True]},  # true is not a choice id
+        {str(first["id"]): first["choices"][0]["id"]},  # not a list
     ]
     for answers in refused:
         response = client.post(url, json.dumps({"answers": answers}), content_type="application/json")
